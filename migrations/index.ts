@@ -1,0 +1,11 @@
+/**
+ * The ordered list of migrations, imported statically so that the same code runs from src/
+ * (tests) and from dist/ (npm start). `npm run migration:create -- <name>` writes a new file
+ * from the entity diff; add it here.
+ */
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122164339_initial } from './Migration20261122164339_initial.js';
+
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261122164339_initial', class: Migration20261122164339_initial },
+];

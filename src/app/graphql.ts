@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { scopeAuthChecker } from '../graph/auth-checker.js';
+import { formatError } from '../graph/errors/format-error.js';
+import { NodeResolver } from '../graph/node/node.resolver.js';
+import { ViewerResolver } from '../modules/access/index.js';
+import { AuditEventResolver } from '../modules/audit-log/index.js';
+import { TenantConnectionResolver, TenantResolver } from '../modules/tenant/index.js';
+import type { RequestContext } from '../shared/request-context.js';
+import type { Logger } from '../shared/logger.js';
+import { currentRequestId } from '../shared/request-scope.js';
+
+const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver] as const;
+
+let schemaPromise: Promise<GraphQLSchema> | undefined;
+
+/** The executable schema (built once per process). Needs no database. */
+export function graphSchema(): Promise<GraphQLSchema> {
+  schemaPromise ??= buildSchema({
+    resolvers: [...RESOLVERS],
+    authChecker: scopeAuthChecker,
+    authMode: 'error',
+    validate: false,
+    emitSchemaFile: false,
+    // Every subscription supplies its own `subscribe` (graph/pubsub.ts EventBus, tenant-scoped);
+    // topic-based subscriptions are not used, so this PubSub refuses to be used.
+    pubSub: {
+      publish: () => { throw new Error('use EventBus (graph/pubsub.ts), not topic pub/sub'); },
+      subscribe: () => { throw new Error('use EventBus (graph/pubsub.ts), not topic pub/sub'); },
+    },
+  });
+  return schemaPromise;
+}
+
+/** schema.graphql: deterministic (sorted) SDL with a final newline. */
+export async function schemaSDL(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await graphSchema()))}\n`;
+}
+
+export async function createApollo(log: Logger, opts: { production: boolean; plugins?: ApolloServerPlugin<RequestContext>[] }): Promise<ApolloServer<RequestContext>> {
+  const schema = await graphSchema();
+  return new ApolloServer<RequestContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    plugins: opts.plugins ?? [],
+    hideSchemaDetailsFromClientErrors: opts.production,
+    formatError: formatError(log, currentRequestId),
+  });
+}

@@ -1,0 +1,97 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import type { ApolloServer } from '@apollo/server';
+import { randomHex } from '../crypto/random.js';
+import type { RequestContext } from '../shared/request-context.js';
+import { requestScope } from '../shared/request-scope.js';
+import type { Container } from './container.js';
+import { createApollo } from './graphql.js';
+import { registerHealthRoutes } from './health-routes.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { registerOAuthRoutes } from './oauth-routes.js';
+import { authenticate, createRequestContext, TENANT_HEADER } from './request-context.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** application/x-www-form-urlencoded, keeping repeated parameters as arrays (RFC 6749 §3.1 needs to see them). */
+function parseForm(body: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (const [k, v] of new URLSearchParams(body)) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+export interface HttpApp {
+  app: FastifyInstance;
+  apollo: ApolloServer<RequestContext>;
+  metrics: Metrics;
+}
+
+export async function createHttpApp(c: Container): Promise<HttpApp> {
+  const metrics = createMetrics();
+  const app = Fastify({
+    loggerInstance: c.log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomHex(12);
+    },
+    requestIdLogLabel: 'requestId',
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseForm(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    requestScope.enterWith({ requestId: req.id });
+    done();
+  });
+  app.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    metrics.latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    // Path only: query strings may carry codes or tokens, which never reach the logs.
+    req.log.info({ method: req.method, route, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
+  });
+
+  // Errors outside the GraphQL and OAuth handlers (body parsing, limits, bugs): JSON, no stack.
+  app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'unhandled error');
+    const isOAuth = req.url.includes('/oauth/');
+    const body = isOAuth
+      ? { error: status >= 500 ? 'server_error' : 'invalid_request', error_description: status >= 500 ? `internal error (request id ${req.id})` : err.message }
+      : { error: status >= 500 ? 'internal_error' : 'bad_request', message: status >= 500 ? 'internal error' : err.message, requestId: req.id };
+    return reply.code(status).header('cache-control', 'no-store').send(body);
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route for ${req.method} ${req.url.split('?')[0]}`, requestId: req.id }));
+
+  registerHealthRoutes(app, c, metrics);
+  registerOAuthRoutes(app, c);
+
+  const apollo = await createApollo(c.log, { production: c.config.nodeEnv === 'production', plugins: [fastifyApolloDrainPlugin(app)] });
+  await apollo.start();
+  app.route({
+    url: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, {
+      context: async (req) => {
+        const principal = await authenticate(c, req.headers.authorization);
+        return createRequestContext(c, principal, req.headers[TENANT_HEADER], req.id);
+      },
+    }),
+  });
+  return { app, apollo, metrics };
+}

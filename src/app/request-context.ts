@@ -1,0 +1,68 @@
+import { GraphQLError } from 'graphql';
+import type { Principal } from '../modules/access/index.js';
+import { AccessDenied } from '../modules/access/index.js';
+import { LoaderCache, type RequestContext, type TenantRef } from '../shared/request-context.js';
+import { SYSTEM_TENANT_SLUG } from '../modules/tenant/index.js';
+import type { Container } from './container.js';
+
+export const TENANT_HEADER = 'signet-tenant';
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: new Map([['www-authenticate', 'Bearer realm="signet"']]) } },
+  });
+}
+
+export function bearerFrom(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(value);
+  return m?.[1];
+}
+
+/** Verifies the bearer token, or throws UNAUTHENTICATED. */
+export async function authenticate(c: Container, authorization: unknown): Promise<Principal> {
+  const token = bearerFrom(authorization);
+  if (!token) throw unauthenticated(authorization ? 'authorization header must be "Bearer <access token>"' : 'a bearer access token for the management API is required');
+  try {
+    return await c.verifier.verify(token);
+  } catch (err) {
+    if (err instanceof AccessDenied) throw unauthenticated(`invalid access token: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * One unit of work for one GraphQL operation: the acting tenant (the token's, or the one named by
+ * Signet-Tenant for a platform operator), a fresh EntityManager fork with the tenant filter set,
+ * and a fresh loader cache.
+ */
+export async function createRequestContext(c: Container, principal: Principal, tenantHeader: unknown, requestId: string): Promise<RequestContext> {
+  let tenant: TenantRef = {
+    id: principal.tenantId, slug: principal.tenantSlug, name: '', isSystem: principal.tenantSlug === SYSTEM_TENANT_SLUG,
+  };
+  const home = await c.issuers.findBySlug(principal.tenantSlug);
+  if (!home) throw unauthenticated('invalid access token: its tenant no longer exists');
+  tenant.name = home.name;
+  if (typeof tenantHeader === 'string' && tenantHeader !== '' && tenantHeader !== principal.tenantSlug) {
+    const isOperator = principal.tenantId === c.system.systemTenantId && principal.scopes.has('platform:admin');
+    if (!isOperator) {
+      throw new GraphQLError('only platform operators (system tenant, scope "platform:admin") may act in another tenant', { extensions: { code: 'FORBIDDEN' } });
+    }
+    const target = await c.issuers.findBySlug(tenantHeader);
+    if (!target) throw new GraphQLError(`Signet-Tenant names no tenant ("${tenantHeader.slice(0, 63)}")`, { extensions: { code: 'BAD_USER_INPUT' } });
+    tenant = { id: target.tenantId, slug: target.slug, name: target.name, isSystem: target.slug === SYSTEM_TENANT_SLUG };
+  }
+  const em = c.orm.em.fork({ clear: true });
+  em.setFilterParams('tenant', { tenantId: tenant.id });
+  return {
+    requestId,
+    tenant,
+    actor: { kind: 'client', id: principal.subject, clientId: principal.clientId, tenantId: principal.tenantId },
+    scopes: principal.scopes,
+    credential: { homeTenantId: principal.tenantId, expiresAt: principal.expiresAt },
+    em,
+    loaders: new LoaderCache(),
+    services: c.services,
+    log: c.log.child({ requestId }),
+  };
+}

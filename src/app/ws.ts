@@ -1,0 +1,67 @@
+import type { Server } from 'node:http';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { randomHex } from '../crypto/random.js';
+import type { Principal } from '../modules/access/index.js';
+import type { Container } from './container.js';
+import { authenticate, createRequestContext, TENANT_HEADER } from './request-context.js';
+
+/** Close code sent when the connection's access token expires (documented in the README). */
+export const TOKEN_EXPIRED_CLOSE_CODE = 4401;
+
+type ConnExtra = Record<PropertyKey, unknown> & {
+  socket: WebSocket;
+  principal?: Principal;
+  expiryTimer?: NodeJS.Timeout;
+};
+
+function param(params: Record<string, unknown> | undefined, ...names: string[]): unknown {
+  if (!params) return undefined;
+  for (const n of names) {
+    const hit = Object.keys(params).find((k) => k.toLowerCase() === n);
+    if (hit) return params[hit];
+  }
+  return undefined;
+}
+
+/**
+ * graphql-ws on `/graphql`, same port. The bearer token is checked at connection_init
+ * (connectionParams `Authorization: Bearer …`, optional `Signet-Tenant`): no or a bad token closes
+ * the socket with 4401 Unauthorized; the socket is closed with 4401 when the token expires.
+ * The context (EntityManager fork, loaders) is created per subscribe operation.
+ */
+export function attachGraphqlWs(server: Server, schema: GraphQLSchema, c: Container) {
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const handle = useServer<Record<string, unknown>, ConnExtra>({
+    schema,
+    onConnect: async (ctx) => {
+      try {
+        const principal = await authenticate(c, param(ctx.connectionParams, 'authorization'));
+        ctx.extra.principal = principal;
+        const ms = principal.expiresAt * 1000 - Date.now();
+        ctx.extra.expiryTimer = setTimeout(() => ctx.extra.socket.close(TOKEN_EXPIRED_CLOSE_CODE, 'Token expired'), Math.max(ms, 0));
+        ctx.extra.expiryTimer.unref();
+        return true;
+      } catch (err) {
+        const reason = err instanceof GraphQLError ? err.message : 'Unauthorized';
+        ctx.extra.socket.close(CloseCode.Unauthorized, reason.slice(0, 120));
+        return false;
+      }
+    },
+    onClose: (ctx) => {
+      clearTimeout(ctx.extra.expiryTimer);
+    },
+    context: async (ctx) => {
+      const principal = ctx.extra.principal!;
+      return createRequestContext(c, principal, param(ctx.connectionParams, TENANT_HEADER), randomHex(12));
+    },
+  }, wss);
+  return {
+    async close() {
+      await handle.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditEvent } from '../modules/audit-log/audit-event.entity.js';
+import { uuid } from '../crypto/random.js';
+import type { Actor } from '../shared/request-context.js';
+import type { EventType } from './event-names.js';
+
+export const OUTBOX_CHANNEL = 'signet_outbox';
+
+export interface EventInput {
+  tenantId: string;
+  type: EventType;
+  actor: Actor;
+  requestId?: string;
+  target?: { type: string; id: string };
+  /** Never put a secret here: payloads go to logs, subscribers and webhooks. */
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * Persists an event row in the caller's unit of work: it is committed by the same flush as the
+ * change it describes (transactional outbox), or not at all.
+ */
+export function recordEvent(em: EntityManager, input: EventInput): AuditEvent {
+  return em.create(AuditEvent, {
+    id: uuid(),
+    tenant: input.tenantId,
+    type: input.type,
+    actorKind: input.actor.kind,
+    actorId: input.actor.id,
+    actorClientId: input.actor.clientId ?? null,
+    targetType: input.target?.type ?? null,
+    targetId: input.target?.id ?? null,
+    requestId: input.requestId ?? null,
+    payload: input.payload ?? {},
+    occurredAt: new Date(),
+    relayedAt: null,
+  });
+}
+
+/** Wakes the relay after a commit (LISTEN/NOTIFY); the relay's poll covers a missed notify. */
+export async function notifyOutbox(em: EntityManager): Promise<void> {
+  await em.getConnection().execute(`notify ${OUTBOX_CHANNEL}`);
+}

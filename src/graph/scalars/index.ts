@@ -1,0 +1,1 @@
+export { DateTimeResolver as DateTimeScalar, JSONObjectResolver as JSONObjectScalar, URLResolver as URLScalar } from 'graphql-scalars';

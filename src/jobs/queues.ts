@@ -1,0 +1,13 @@
+/** BullMQ queue names and schedules. Job ids never contain ':' (BullMQ reserves it). */
+export const QUEUES = {
+  outboxRelay: 'outbox-relay',
+  expirySweep: 'expiry-sweep',
+} as const;
+
+export const SCHEDULES = {
+  /** Safety net behind LISTEN/NOTIFY: relays anything a missed notification left behind. */
+  outboxRelay: { id: 'outbox-relay-every-5s', everyMs: 5_000 },
+  expirySweep: { id: 'expiry-sweep-every-60s', everyMs: 60_000 },
+} as const;
+
+export const BULL_PREFIX = 'signet-bull';

@@ -1,0 +1,75 @@
+import { JwtInvalid, peekJwtHeader, peekJwtPayload, verifyJwt } from '../../crypto/jwt.js';
+import { publicKeyFromJwk } from '../../crypto/keys.js';
+import type { IssuerStore } from '../../protocol/ports.js';
+import type { SigningKeyStore } from '../signing-key/index.js';
+
+/** A verified management token. */
+export interface Principal {
+  tenantId: string;
+  tenantSlug: string;
+  clientId: string;
+  subject: string;
+  scopes: ReadonlySet<string>;
+  expiresAt: number;
+  jti: string;
+}
+
+export class AccessDenied extends Error {}
+
+/**
+ * Verifies bearer tokens for the management API: a Signet-issued RFC 9068 JWT (`typ: at+jwt`)
+ * from one of its tenant issuers, for the audience `${PUBLIC_URL}/graphql`, signed by that
+ * tenant's key. Verified tokens are remembered until they expire (bounded), so repeated calls
+ * with one token cost one map lookup.
+ */
+export class ManagementTokenVerifier {
+  private readonly verified = new Map<string, Principal>();
+
+  constructor(
+    private readonly deps: { publicUrl: string; audience: string; issuers: IssuerStore; keys: SigningKeyStore; maxCached?: number },
+  ) {}
+
+  async verify(token: string): Promise<Principal> {
+    const now = Math.floor(Date.now() / 1000);
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (hit.expiresAt > now) return hit;
+      this.verified.delete(token);
+    }
+    const principal = await this.verifyUncached(token);
+    if (this.verified.size >= (this.deps.maxCached ?? 10_000)) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, principal);
+    return principal;
+  }
+
+  private async verifyUncached(token: string): Promise<Principal> {
+    try {
+      const header = peekJwtHeader(token);
+      const claims = peekJwtPayload(token);
+      const prefix = `${this.deps.publicUrl}/t/`;
+      if (typeof claims.iss !== 'string' || !claims.iss.startsWith(prefix)) throw new AccessDenied('token was not issued by this Signet');
+      const slug = claims.iss.slice(prefix.length);
+      const issuer = await this.deps.issuers.findBySlug(slug);
+      if (!issuer || !header.kid) throw new AccessDenied('token was not issued by this Signet');
+      const jwk = await this.deps.keys.verificationKey(issuer.tenantId, header.kid);
+      if (!jwk) throw new AccessDenied('token signing key is unknown');
+      const payload = await verifyJwt(token, publicKeyFromJwk(jwk), {
+        issuer: claims.iss, audience: this.deps.audience, typ: 'at+jwt', algorithms: [jwk.alg as 'ES256'],
+      });
+      if (typeof payload.client_id !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') {
+        throw new AccessDenied('token lacks required claims');
+      }
+      return {
+        tenantId: issuer.tenantId, tenantSlug: issuer.slug, clientId: payload.client_id, subject: payload.sub,
+        scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []),
+        expiresAt: payload.exp, jti: String(payload.jti ?? ''),
+      };
+    } catch (err) {
+      if (err instanceof JwtInvalid) throw new AccessDenied(err.reason);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { keysetPage, type Page, type PageRequest } from '../../db/keyset.js';
+import type { RequestContext } from '../../shared/request-context.js';
+import { AuditEvent } from './audit-event.entity.js';
+
+export interface AuditEventFilter {
+  types?: string[] | null;
+  occurredAfter?: Date | null;
+  occurredBefore?: Date | null;
+}
+
+/** The wire form of an event on Redis pub/sub (and, later, webhooks): no secrets, ever. */
+export interface PublishedEvent {
+  id: string;
+  tenantId: string;
+  type: string;
+  actorKind: string;
+  actorId: string;
+  actorClientId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  requestId: string | null;
+  payload: Record<string, unknown>;
+  occurredAt: string;
+}
+
+export function toPublishedEvent(e: AuditEvent): PublishedEvent {
+  return {
+    id: e.id, tenantId: e.tenant, type: e.type, actorKind: e.actorKind, actorId: e.actorId,
+    actorClientId: e.actorClientId ?? null, targetType: e.targetType ?? null, targetId: e.targetId ?? null,
+    requestId: e.requestId ?? null, payload: e.payload, occurredAt: e.occurredAt.toISOString(),
+  };
+}
+
+export class AuditLogService {
+  /** The current tenant's events, newest first, keyset-paginated. */
+  list(ctx: RequestContext, filter: AuditEventFilter, page: PageRequest): Promise<Page<AuditEvent>> {
+    const where: FilterQuery<AuditEvent> = { tenant: ctx.tenant.id };
+    if (filter.types?.length) where.type = { $in: filter.types };
+    if (filter.occurredAfter || filter.occurredBefore) {
+      where.occurredAt = {
+        ...(filter.occurredAfter ? { $gte: filter.occurredAfter } : {}),
+        ...(filter.occurredBefore ? { $lt: filter.occurredBefore } : {}),
+      };
+    }
+    return keysetPage<AuditEvent>(ctx.em, AuditEvent, where, {
+      field: 'occurredAt', direction: 'DESC', toValue: (e) => e.occurredAt.toISOString(), parse: (v) => new Date(v),
+    }, page);
+  }
+
+  async findByIds(ctx: RequestContext, ids: readonly string[]): Promise<AuditEvent[]> {
+    return ctx.em.find(AuditEvent, { id: { $in: [...ids] }, tenant: ctx.tenant.id });
+  }
+}

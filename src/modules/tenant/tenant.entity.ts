@@ -1,0 +1,16 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+/** A tenant is an issuer: its own users, clients, signing keys and sessions. Not itself tenant-scoped. */
+export const Tenant = defineEntity({
+  name: 'Tenant',
+  tableName: 'tenant',
+  properties: {
+    id: p.uuid().primary(),
+    slug: p.string().length(63).unique(),
+    name: p.string().length(200),
+    isSystem: p.boolean().default(false),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+export type Tenant = InferEntity<typeof Tenant>;

@@ -1,0 +1,13 @@
+import { DomainError } from '../../shared/domain-error.js';
+
+export enum TenantErrorCode {
+  NOT_FOUND = 'NOT_FOUND',
+  SLUG_INVALID = 'SLUG_INVALID',
+  SLUG_TAKEN = 'SLUG_TAKEN',
+  NAME_INVALID = 'NAME_INVALID',
+  SYSTEM_TENANT_PROTECTED = 'SYSTEM_TENANT_PROTECTED',
+}
+
+export class TenantError extends DomainError<TenantErrorCode> {
+  readonly domain = 'tenant';
+}

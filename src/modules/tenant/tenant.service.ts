@@ -1,0 +1,158 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { uuid } from '../../crypto/random.js';
+import { keysetPage, type Page, type PageRequest } from '../../db/keyset.js';
+import { notifyOutbox, recordEvent } from '../../events/outbox.js';
+import { assertThat } from '../../shared/domain-error.js';
+import { TENANT_MANAGEMENT_SCOPES } from '../../shared/management-scopes.js';
+import { isPlatformAdmin, type RequestContext } from '../../shared/request-context.js';
+import type { ClientService } from '../client/index.js';
+import type { SigningKeyService } from '../signing-key/index.js';
+import { Tenant } from './tenant.entity.js';
+import { TenantError, TenantErrorCode } from './tenant.errors.js';
+
+export const SYSTEM_TENANT_SLUG = 'system';
+/** DNS-label-like: lowercase letters, digits and inner hyphens, 2-63 characters. */
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])$/;
+
+export interface TenantCreateInput {
+  slug: string;
+  name: string;
+  createManagementClient?: boolean | null;
+}
+
+export interface TenantUpdateInput {
+  name?: string | null;
+}
+
+export interface TenantCreated {
+  tenant: Tenant;
+  managementClient?: { clientId: string; clientSecret: string };
+}
+
+export type TenantOrderField = 'createdAt' | 'slug';
+
+export class TenantService {
+  constructor(
+    private readonly deps: {
+      signingKeys: SigningKeyService;
+      clients: ClientService;
+      systemTenantId: () => string;
+      /** Called after a tenant changed or was deleted, so process-local caches drop it. */
+      onChanged: (tenant: { id: string; slug: string }) => void;
+    },
+  ) {}
+
+  private canSee(ctx: RequestContext, tenantId: string): boolean {
+    return tenantId === ctx.tenant.id || isPlatformAdmin(ctx, this.deps.systemTenantId());
+  }
+
+  async findById(ctx: RequestContext, id: string): Promise<Tenant | null> {
+    if (!this.canSee(ctx, id)) return null;
+    return ctx.em.findOne(Tenant, { id });
+  }
+
+  async findBySlug(ctx: RequestContext, slug: string): Promise<Tenant | null> {
+    const t = await ctx.em.findOne(Tenant, { slug });
+    return t && this.canSee(ctx, t.id) ? t : null;
+  }
+
+  async current(ctx: RequestContext): Promise<Tenant> {
+    return ctx.em.findOneOrFail(Tenant, { id: ctx.tenant.id });
+  }
+
+  /** Platform operators only (the resolver checks the scope). */
+  list(ctx: RequestContext, order: { field: TenantOrderField; direction: 'ASC' | 'DESC' }, page: PageRequest): Promise<Page<Tenant>> {
+    return keysetPage<Tenant>(ctx.em, Tenant, {}, {
+      field: order.field, direction: order.direction,
+      toValue: (t) => (order.field === 'slug' ? t.slug : t.createdAt.toISOString()),
+      parse: (v) => (order.field === 'slug' ? v : new Date(v)),
+    }, page);
+  }
+
+  count(ctx: RequestContext): Promise<number> {
+    return ctx.em.count(Tenant, {});
+  }
+
+  /** Emits Tenant.Created (in the actor's tenant). */
+  async create(ctx: RequestContext, input: TenantCreateInput): Promise<TenantCreated> {
+    const slug = input.slug.trim();
+    const name = input.name.trim();
+    assertThat(SLUG_PATTERN.test(slug), new TenantError(TenantErrorCode.SLUG_INVALID,
+      'slug must be 2-63 lowercase letters, digits or inner hyphens', ['input', 'slug']));
+    assertThat(name.length >= 1 && name.length <= 200, new TenantError(TenantErrorCode.NAME_INVALID,
+      'name must be 1-200 characters', ['input', 'name']));
+    const em = ctx.em.fork({ clear: false }) as EntityManager;
+    const taken = await em.findOne(Tenant, { slug });
+    assertThat(!taken, new TenantError(TenantErrorCode.SLUG_TAKEN, `slug "${slug}" is already taken`, ['input', 'slug']));
+    const tenant = em.create(Tenant, { id: uuid(), slug, name, isSystem: false });
+    await this.deps.signingKeys.createInitialKeys(em, tenant.id);
+    let managementClient: TenantCreated['managementClient'];
+    if (input.createManagementClient ?? true) {
+      const created = await this.deps.clients.createManagementClient(em, {
+        tenantId: tenant.id, name: `${name} management`, scopes: TENANT_MANAGEMENT_SCOPES,
+      });
+      managementClient = { clientId: created.client.clientId, clientSecret: created.plaintextSecret };
+    }
+    recordEvent(em, {
+      tenantId: ctx.tenant.id, type: 'Tenant.Created', actor: ctx.actor, requestId: ctx.requestId,
+      target: { type: 'Tenant', id: tenant.id }, payload: { slug, name },
+    });
+    try {
+      await em.flush();
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) {
+        throw new TenantError(TenantErrorCode.SLUG_TAKEN, `slug "${slug}" is already taken`, ['input', 'slug']);
+      }
+      throw err;
+    }
+    await notifyOutbox(em);
+    return { tenant, managementClient };
+  }
+
+  /** Emits Tenant.Updated with the changed fields before and after. */
+  async update(ctx: RequestContext, id: string, input: TenantUpdateInput): Promise<Tenant> {
+    const em = ctx.em.fork({ clear: false }) as EntityManager;
+    const tenant = this.canSee(ctx, id) ? await em.findOne(Tenant, { id }) : null;
+    assertThat(tenant, new TenantError(TenantErrorCode.NOT_FOUND, 'tenant not found', ['id']));
+    const changes: Record<string, { before: unknown; after: unknown }> = {};
+    if (input.name != null) {
+      const name = input.name.trim();
+      assertThat(name.length >= 1 && name.length <= 200, new TenantError(TenantErrorCode.NAME_INVALID,
+        'name must be 1-200 characters', ['input', 'name']));
+      if (name !== tenant.name) changes.name = { before: tenant.name, after: name };
+      tenant.name = name;
+    }
+    if (Object.keys(changes).length) {
+      recordEvent(em, {
+        tenantId: tenant.id, type: 'Tenant.Updated', actor: ctx.actor, requestId: ctx.requestId,
+        target: { type: 'Tenant', id: tenant.id }, payload: { changes },
+      });
+      await em.flush();
+      await notifyOutbox(em);
+      this.deps.onChanged(tenant);
+    }
+    return tenant;
+  }
+
+  /** Deletes a tenant and, by cascade, everything it owns. Emits Tenant.Deleted (in the actor's tenant). */
+  async delete(ctx: RequestContext, id: string): Promise<string> {
+    const em = ctx.em.fork({ clear: false }) as EntityManager;
+    const tenant = this.canSee(ctx, id) ? await em.findOne(Tenant, { id }) : null;
+    assertThat(tenant, new TenantError(TenantErrorCode.NOT_FOUND, 'tenant not found', ['id']));
+    assertThat(!tenant.isSystem, new TenantError(TenantErrorCode.SYSTEM_TENANT_PROTECTED, 'the system tenant cannot be deleted', ['id']));
+    assertThat(tenant.id !== ctx.tenant.id || ctx.actor.tenantId !== tenant.id,
+      new TenantError(TenantErrorCode.SYSTEM_TENANT_PROTECTED, 'a tenant cannot delete itself', ['id']));
+    await em.transactional(async (tx) => {
+      recordEvent(tx as EntityManager, {
+        tenantId: ctx.actor.tenantId, type: 'Tenant.Deleted', actor: ctx.actor, requestId: ctx.requestId,
+        target: { type: 'Tenant', id: tenant.id }, payload: { slug: tenant.slug, name: tenant.name },
+      });
+      await tx.flush();
+      await tx.nativeDelete(Tenant, { id: tenant.id });
+    });
+    await notifyOutbox(em);
+    this.deps.onChanged(tenant);
+    return tenant.id;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Client authentication at the token endpoint.
+ * - RFC 6749 §2.3: the client MUST NOT use more than one authentication method in a request.
+ * - RFC 6749 §3.2.1: confidential clients authenticate at the token endpoint.
+ * - The method used must be the client's registered token_endpoint_auth_method (RFC 7591 §2).
+ * - An unknown client and a wrong secret get the same answer, so client ids cannot be probed.
+ */
+import { InvalidClient, InvalidRequest } from '../errors.js';
+import { param } from '../params.js';
+import type { ClientRecord, ClientStore } from '../ports.js';
+import type { OAuthRequest } from '../request.js';
+import { readBasicCredentials, type PresentedSecret } from './client-secret-basic.js';
+import { readPostCredentials } from './client-secret-post.js';
+
+export const SUPPORTED_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+
+export async function authenticateClient(req: OAuthRequest, clients: ClientStore): Promise<ClientRecord> {
+  const authz = req.headers.authorization;
+  const header = typeof authz === 'string' && authz.length > 0 ? authz : undefined;
+  const post = readPostCredentials(req);
+  if (header && post) throw new InvalidRequest('client authentication must only be provided using one mechanism');
+  if (param(req, 'client_assertion') !== undefined) {
+    throw new InvalidClient('client_assertion authentication is not supported for this client');
+  }
+  let presented: PresentedSecret | undefined;
+  if (header) presented = readBasicCredentials(header);
+  else presented = post;
+  if (!presented) {
+    throw new InvalidClient(param(req, 'client_id') ? 'client authentication failed: no client secret presented' : 'no client authentication mechanism provided');
+  }
+  const scheme = presented.method === 'client_secret_basic' ? 'Basic' : undefined;
+  const failed = () => new InvalidClient('client authentication failed', scheme);
+  const bodyClientId = param(req, 'client_id');
+  if (header && bodyClientId !== undefined && bodyClientId !== presented.clientId) {
+    throw new InvalidRequest('client_id in the body does not match the authenticated client');
+  }
+  const client = await clients.find(req.tenant.tenantId, presented.clientId);
+  if (!client || client.disabled || !client.confidential) {
+    // Verify anyway, so an unknown id costs the same as a wrong secret.
+    await clients.verifySecret(req.tenant.tenantId, '\u0000unknown', presented.secret);
+    throw failed();
+  }
+  if (!(await clients.verifySecret(req.tenant.tenantId, client.clientId, presented.secret))) throw failed();
+  if (client.tokenEndpointAuthMethod !== presented.method) {
+    throw new InvalidClient(`the client is registered for ${client.tokenEndpointAuthMethod}, not ${presented.method}`, scheme);
+  }
+  return client;
+}
+

@@ -1,0 +1,89 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config/env.js';
+import { ensureServices } from './config/embedded/index.js';
+import { waitExit } from './config/embedded/process-utils.js';
+import { migrateAndBootstrap } from './migrate.js';
+
+const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.js');
+
+const say = (m: string) => process.stdout.write(`${m}\n`);
+const note = (m: string) => process.stderr.write(`signet: ${m}\n`);
+
+/**
+ * `signet start`: everything on one machine. Private PostgreSQL and Redis when DATABASE_URL /
+ * REDIS_URL are unset, migrations and bootstrap, then one `serve` and one `worker` child.
+ * SIGINT/SIGTERM stop the children first, then the services, then exit.
+ */
+export async function start(config: Config): Promise<void> {
+  const services = await ensureServices({
+    databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, dataDir: config.dataDir, log: note,
+  });
+  const children: ChildProcess[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = (code: number) => {
+    stopping ??= (async () => {
+      note('stopping…');
+      await Promise.all(children.map(async (ch) => {
+        if (ch.exitCode === null && ch.signalCode === null) ch.kill('SIGTERM');
+        if (!(await waitExit(ch, 20_000))) {
+          ch.kill('SIGKILL');
+          await waitExit(ch, 2000);
+        }
+      }));
+      await services.stop();
+      if (!config.databaseUrl || !config.redisUrl) fs.rmSync(path.join(config.dataDir, 'signet.pid'), { force: true });
+      note('stopped');
+      process.exit(code);
+    })();
+    return stopping;
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    const boot = await migrateAndBootstrap({ ...config, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl });
+    if (boot.applied.length) note(`applied migrations: ${boot.applied.join(', ')}`);
+    if (boot.masterKeySource === 'dev-file') {
+      note(`WARNING: SIGNET_MASTER_KEY is unset; private keys are encrypted with a development key in ${path.join(config.dataDir, 'dev-master.key')}. Set SIGNET_MASTER_KEY in production.`);
+    }
+    const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, SIGNET_DATA_DIR: config.dataDir };
+    const spawnChild = (cmd: 'serve' | 'worker') => {
+      const ch = fork(CLI, [cmd], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+      ch.on('exit', (code, signal) => {
+        if (!stopping) {
+          note(`${cmd} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+          void stop(1);
+        }
+      });
+      children.push(ch);
+      return ch;
+    };
+    const serveChild = spawnChild('serve');
+    spawnChild('worker');
+    await new Promise<void>((resolve, reject) => {
+      serveChild.on('message', (m: { type?: string }) => { if (m?.type === 'ready') resolve(); });
+      serveChild.on('exit', () => reject(new Error('serve exited during start-up')));
+    });
+    const issuer = `${config.publicUrl}/t/system`;
+    say('');
+    say('Signet is running.');
+    say(`  GraphQL:        ${config.publicUrl}/graphql  (HTTP and WebSocket)`);
+    say(`  System issuer:  ${issuer}`);
+    say(`  Discovery:      ${issuer}/.well-known/openid-configuration`);
+    if (boot.generatedRootSecret) {
+      say('  Root management client (shown once; set SIGNET_ROOT_CLIENT_ID/SECRET to choose your own):');
+      say(`    client_id:     ${boot.rootClientId}`);
+      say(`    client_secret: ${boot.generatedRootSecret}`);
+    } else {
+      say(`  Root client:    ${boot.rootClientId} (secret as configured or as printed on first start)`);
+    }
+    say('  Press Ctrl-C to stop.');
+    say('');
+  } catch (err) {
+    note(`start failed: ${(err as Error).message}`);
+    await stop(1);
+  }
+}

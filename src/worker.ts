@@ -1,0 +1,88 @@
+import { Queue, Worker } from 'bullmq';
+import pg from 'pg';
+import { createContainer, redisClient } from './app/container.js';
+import type { Config } from './config/env.js';
+import { drainOutbox } from './events/outbox-relay.js';
+import { OUTBOX_CHANNEL } from './events/outbox.js';
+import { systemEm } from './db/tenant-em.js';
+import { expirySweepProcessor } from './jobs/expiry-sweep.processor.js';
+import { outboxRelayProcessor } from './jobs/outbox-relay.processor.js';
+import { BULL_PREFIX, QUEUES, SCHEDULES } from './jobs/queues.js';
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker process: BullMQ workers for the outbox relay and the expiry sweep, their job
+ * schedulers, and a LISTEN on the outbox channel that relays within milliseconds of a commit.
+ */
+export async function runWorker(config: Config): Promise<RunningWorker> {
+  const c = await createContainer(config, 'worker');
+  const connection = redisClient(config.redisUrl!, 'signet-bullmq');
+  connection.on('error', () => undefined);
+  const opts = { connection, prefix: BULL_PREFIX };
+
+  const relayQueue = new Queue(QUEUES.outboxRelay, opts);
+  const sweepQueue = new Queue(QUEUES.expirySweep, opts);
+  await relayQueue.upsertJobScheduler(SCHEDULES.outboxRelay.id, { every: SCHEDULES.outboxRelay.everyMs }, { name: 'relay', opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  await sweepQueue.upsertJobScheduler(SCHEDULES.expirySweep.id, { every: SCHEDULES.expirySweep.everyMs }, { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } });
+
+  const workers = [
+    new Worker(QUEUES.outboxRelay, outboxRelayProcessor(c.orm, c.redis), { ...opts, concurrency: 1 }),
+    new Worker(QUEUES.expirySweep, expirySweepProcessor(c.orm, { auditRetentionDays: config.auditRetentionDays }), { ...opts, concurrency: 1 }),
+  ];
+  for (const w of workers) {
+    w.on('failed', (job, err) => c.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));
+    w.on('completed', (job, result) => c.log.debug({ queue: w.name, jobId: job.id, result }, 'job completed'));
+    w.on('error', (err) => c.log.warn({ queue: w.name, err: err.message }, 'worker error'));
+  }
+
+  // Fast path: relay right after each commit that notified the channel; one drain at a time.
+  let draining: Promise<void> | undefined;
+  let again = false;
+  const relayNow = () => {
+    if (draining) { again = true; return; }
+    draining = (async () => {
+      do {
+        again = false;
+        try {
+          await drainOutbox(systemEm(c.orm), c.redis);
+        } catch (err) {
+          c.log.warn({ err: (err as Error).message }, 'outbox relay failed; the scheduled relay will retry');
+        }
+      } while (again);
+    })().finally(() => { draining = undefined; });
+  };
+  let listener: pg.Client | undefined;
+  let stopping = false;
+  const listen = async () => {
+    const client = new pg.Client({ connectionString: config.databaseUrl });
+    client.on('error', () => undefined);
+    client.on('end', () => {
+      if (!stopping) setTimeout(() => listen().catch(() => undefined), 1000);
+    });
+    client.on('notification', relayNow);
+    await client.connect();
+    await client.query(`listen ${OUTBOX_CHANNEL}`);
+    listener = client;
+    relayNow();
+  };
+  await listen();
+  c.log.info('worker started');
+
+  return {
+    async stop() {
+      stopping = true;
+      // Finish in-flight jobs, then release connections.
+      await Promise.all(workers.map((w) => w.close()));
+      await draining;
+      await listener?.end().catch(() => undefined);
+      await relayQueue.close();
+      await sweepQueue.close();
+      await connection.quit().catch(() => connection.disconnect());
+      await c.close();
+      c.log.info('worker stopped');
+    },
+  };
+}
