@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { ormConfig } from './db/mikro-orm.config.js';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config/env.js';

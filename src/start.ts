@@ -49,6 +49,12 @@ export async function start(config: Config): Promise<void> {
     if (boot.masterKeySource === 'dev-file') {
       note(`WARNING: SIGNET_MASTER_KEY is unset; private keys are encrypted with a development key in ${path.join(config.dataDir, 'dev-master.key')}. Set SIGNET_MASTER_KEY in production.`);
     }
+    if (boot.generatedRootSecret) {
+      // Printed before anything else can fail: this is the only time the secret exists in clear.
+      say('Root management client created (the secret is shown only now; set SIGNET_ROOT_CLIENT_ID/SECRET to choose your own):');
+      say(`  client_id:     ${boot.rootClientId}`);
+      say(`  client_secret: ${boot.generatedRootSecret}`);
+    }
     const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, SIGNET_DATA_DIR: config.dataDir };
     const spawnChild = (cmd: 'serve' | 'worker') => {
       const ch = fork(CLI, [cmd], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
@@ -73,13 +79,7 @@ export async function start(config: Config): Promise<void> {
     say(`  GraphQL:        ${config.publicUrl}/graphql  (HTTP and WebSocket)`);
     say(`  System issuer:  ${issuer}`);
     say(`  Discovery:      ${issuer}/.well-known/openid-configuration`);
-    if (boot.generatedRootSecret) {
-      say('  Root management client (shown once; set SIGNET_ROOT_CLIENT_ID/SECRET to choose your own):');
-      say(`    client_id:     ${boot.rootClientId}`);
-      say(`    client_secret: ${boot.generatedRootSecret}`);
-    } else {
-      say(`  Root client:    ${boot.rootClientId} (secret as configured or as printed on first start)`);
-    }
+    say(`  Root client:    ${boot.rootClientId}${boot.generatedRootSecret ? ' (secret printed above)' : ' (secret as configured, or as printed on first start)'}`);
     say('  Press Ctrl-C to stop.');
     say('');
   } catch (err) {

@@ -36,7 +36,7 @@ export function redisClient(url: string, name: string): Redis {
 
 /** Builds every long-lived object of a serve or worker process, once. */
 export async function createContainer(config: Config, role: 'serve' | 'worker' | 'cli', opts: { onQuery?: (sql: string) => void } = {}): Promise<Container> {
-  const log = createLogger({ level: config.logLevel, name: role });
+  const log = createLogger({ level: config.logLevel, name: role, file: config.logFile });
   if (!config.databaseUrl || !config.redisUrl) {
     throw new Error(`DATABASE_URL and REDIS_URL are required for \`signet ${role}\` (\`signet start\` provides private ones)`);
   }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import type { ApolloServer } from '@apollo/server';
 import { randomHex } from '../crypto/random.js';
@@ -33,13 +33,13 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
   const metrics = createMetrics();
   const app = Fastify({
     loggerInstance: c.log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Our onResponse hook logs one line per request (path only, never the query string).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomHex(12);
     },
-    requestIdLogLabel: 'requestId',
     bodyLimit: 1024 * 1024,
     trustProxy: false,
   });

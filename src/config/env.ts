@@ -17,6 +17,8 @@ export interface Config {
   rootClientId?: string;
   rootClientSecret?: string;
   logLevel: string;
+  /** Append logs to this file instead of stdout (tests use it to grep for leaked secrets). */
+  logFile?: string;
   accessTokenTtlSeconds: number;
   auditRetentionDays: number;
 }
@@ -107,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (problems.length) throw new ConfigError(problems);
   return {
     nodeEnv, port, host: env.HOST || '0.0.0.0', publicUrl, databaseUrl, redisUrl, dataDir, masterKey,
-    rootClientId, rootClientSecret, logLevel, accessTokenTtlSeconds, auditRetentionDays,
+    rootClientId, rootClientSecret, logLevel, logFile: env.SIGNET_LOG_FILE || undefined, accessTokenTtlSeconds, auditRetentionDays,
   };
 }
 
@@ -133,5 +135,6 @@ export const ENV_HELP = `Environment:
   SIGNET_ROOT_CLIENT_SECRET   root management client secret (>= 16 characters)
   SIGNET_ACCESS_TOKEN_TTL     access token lifetime in seconds (default 3600)
   SIGNET_AUDIT_RETENTION_DAYS audit/outbox retention in days (default 400)
+  SIGNET_LOG_FILE             append JSON logs to this file instead of stdout
   LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)
   NODE_ENV                    development|production|test`;

@@ -14,14 +14,15 @@ export const REDACT_PATHS = [
   'masterKey', '*.masterKey', 'privateKey', '*.privateKey',
 ];
 
-export function createLogger(options: { level: string; name: string; pretty?: boolean }): Logger {
+export function createLogger(options: { level: string; name: string; file?: string }): Logger {
+  const destination = options.file ? pino.destination({ dest: options.file, sync: true, mkdir: true, append: true }) : undefined;
   return pino({
     level: options.level,
     name: options.name,
     base: { pid: process.pid, proc: options.name },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  }, destination ?? pino.destination(1));
 }
 
 export type { Logger };

@@ -3,6 +3,7 @@ import { sha256Hex, verifySecret } from '../../crypto/secrets.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import type { ClientRecord, ClientStore } from '../../protocol/ports.js';
 import { TtlCache } from '../../shared/ttl-cache.js';
+import { isCleanIdentifier } from '../../shared/text.js';
 import { Client, ClientSecret } from './client.entity.js';
 
 interface CachedClient {
@@ -22,6 +23,7 @@ export class ClientRecordStore implements ClientStore {
   constructor(private readonly orm: MikroORM) {}
 
   private load(tenantId: string, clientId: string): Promise<CachedClient> {
+    if (!isCleanIdentifier(clientId, 128)) return Promise.resolve({ record: undefined, secrets: [] });
     return this.cache.get(`${tenantId}:${clientId}`, async () => {
       const em = tenantEm(this.orm, tenantId);
       const c = await em.findOne(Client, { tenant: tenantId, clientId });

@@ -4,6 +4,7 @@ import { uuid } from '../../crypto/random.js';
 import { keysetPage, type Page, type PageRequest } from '../../db/keyset.js';
 import { notifyOutbox, recordEvent } from '../../events/outbox.js';
 import { assertThat } from '../../shared/domain-error.js';
+import { hasControlChars } from '../../shared/text.js';
 import { TENANT_MANAGEMENT_SCOPES } from '../../shared/management-scopes.js';
 import { isPlatformAdmin, type RequestContext } from '../../shared/request-context.js';
 import type { ClientService } from '../client/index.js';
@@ -53,6 +54,7 @@ export class TenantService {
   }
 
   async findBySlug(ctx: RequestContext, slug: string): Promise<Tenant | null> {
+    if (!SLUG_PATTERN.test(slug)) return null;
     const t = await ctx.em.findOne(Tenant, { slug });
     return t && this.canSee(ctx, t.id) ? t : null;
   }
@@ -80,8 +82,8 @@ export class TenantService {
     const name = input.name.trim();
     assertThat(SLUG_PATTERN.test(slug), new TenantError(TenantErrorCode.SLUG_INVALID,
       'slug must be 2-63 lowercase letters, digits or inner hyphens', ['input', 'slug']));
-    assertThat(name.length >= 1 && name.length <= 200, new TenantError(TenantErrorCode.NAME_INVALID,
-      'name must be 1-200 characters', ['input', 'name']));
+    assertThat(name.length >= 1 && name.length <= 200 && !hasControlChars(name), new TenantError(TenantErrorCode.NAME_INVALID,
+      'name must be 1-200 characters without control characters', ['input', 'name']));
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const taken = await em.findOne(Tenant, { slug });
     assertThat(!taken, new TenantError(TenantErrorCode.SLUG_TAKEN, `slug "${slug}" is already taken`, ['input', 'slug']));
@@ -118,8 +120,8 @@ export class TenantService {
     const changes: Record<string, { before: unknown; after: unknown }> = {};
     if (input.name != null) {
       const name = input.name.trim();
-      assertThat(name.length >= 1 && name.length <= 200, new TenantError(TenantErrorCode.NAME_INVALID,
-        'name must be 1-200 characters', ['input', 'name']));
+      assertThat(name.length >= 1 && name.length <= 200 && !hasControlChars(name), new TenantError(TenantErrorCode.NAME_INVALID,
+        'name must be 1-200 characters without control characters', ['input', 'name']));
       if (name !== tenant.name) changes.name = { before: tenant.name, after: name };
       tenant.name = name;
     }

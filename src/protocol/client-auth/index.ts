@@ -37,7 +37,7 @@ export async function authenticateClient(req: OAuthRequest, clients: ClientStore
   const client = await clients.find(req.tenant.tenantId, presented.clientId);
   if (!client || client.disabled || !client.confidential) {
     // Verify anyway, so an unknown id costs the same as a wrong secret.
-    await clients.verifySecret(req.tenant.tenantId, '\u0000unknown', presented.secret);
+    await clients.verifySecret(req.tenant.tenantId, presented.clientId, presented.secret);
     throw failed();
   }
   if (!(await clients.verifySecret(req.tenant.tenantId, client.clientId, presented.secret))) throw failed();

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../../generated/index.js';
+import { startTestServer, type TestServer } from '../../helpers/server.js';
+import { signJwt } from '../../../src/crypto/jwt.js';
+
+const Viewer = graphql(`
+  query Viewer {
+    viewer { kind subject clientId scopes tokenExpiresAt tenant { slug isSystem } homeTenant { slug } }
+  }
+`);
+
+const CurrentTenant = graphql(`
+  query CurrentTenant { currentTenant { id slug name issuer } }
+`);
+
+describe('management API authentication (bearer tokens for ${PUBLIC_URL}/graphql)', () => {
+  let s: TestServer;
+  beforeAll(async () => { s = await startTestServer(); });
+  afterAll(async () => { await s.stop(); });
+
+  it('answers UNAUTHENTICATED with 401 when no token is sent', async () => {
+    const r = await s.gql(Viewer, {}, { token: null });
+    expect(r.status).toBe(401);
+    expect(r.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(r.errors?.[0]?.message).toBe('a bearer access token for the management API is required');
+    expect(r.data).toBeUndefined();
+  });
+
+  it('answers UNAUTHENTICATED for a malformed, forged or foreign-audience token', async () => {
+    const good = await s.rootToken();
+    const [h, p] = good.split('.');
+    const forged = `${h}.${p}.${'A'.repeat(86)}`;
+    for (const token of ['not-a-jwt', forged]) {
+      const r = await s.gql(Viewer, {}, { token });
+      expect(r.status).toBe(401);
+      expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    const r = await s.gql(Viewer, {}, { headers: { authorization: 'Basic abc' }, token: null });
+    expect(r.errors?.[0]?.message).toBe('authorization header must be "Bearer <access token>"');
+  });
+
+  it('refuses a Signet-signed token whose audience is not the management API', async () => {
+    const c = s.server.container;
+    const signer = await c.keys.activeSigningKey(c.system.systemTenantId, 'ES256');
+    const now = Math.floor(Date.now() / 1000);
+    const token = await signJwt({
+      iss: `${s.publicUrl}/t/system`, sub: 'test-root', client_id: 'test-root', aud: 'https://api.example.com',
+      scope: 'platform:admin', iat: now, exp: now + 60, jti: 'x',
+    }, signer, 'at+jwt');
+    const r = await s.gql(Viewer, {}, { token });
+    expect(r.status).toBe(401);
+    expect(r.errors?.[0]?.message).toBe('invalid access token: token claim "aud" is invalid');
+  });
+
+  it('tells the caller who it is: viewer', async () => {
+    const r = await s.gql(Viewer, {});
+    expect(r.errors).toBeUndefined();
+    expect(r.data?.viewer.kind).toBe('CLIENT');
+    expect(r.data?.viewer.clientId).toBe('test-root');
+    expect(r.data?.viewer.tenant.slug).toBe('system');
+    expect(r.data?.viewer.tenant.isSystem).toBe(true);
+    expect(r.data?.viewer.scopes).toContain('platform:admin');
+    expect(new Date(r.data!.viewer.tokenExpiresAt).getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('answers FORBIDDEN naming the missing scope', async () => {
+    const token = await s.rootToken('audit:read');
+    const r = await s.gql(CurrentTenant, {}, { token });
+    expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(r.errors?.[0]?.message).toBe('this operation requires the scope "tenant:read"');
+    const ok = await s.gql(Viewer, {}, { token });
+    expect(ok.data?.viewer.scopes).toEqual(['audit:read']);
+  });
+
+  it('masks unexpected errors and returns the request id', async () => {
+    const r = await s.gql('{ nodes(ids: ["x"]) { id } __typename }', undefined, { headers: { 'x-request-id': 'req-test-123456' } });
+    expect(r.headers.get('x-request-id')).toBe('req-test-123456');
+    expect(r.data?.nodes).toEqual([null]);
+  });
+
+  it('refuses batched request arrays', async () => {
+    const res = await fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await s.rootToken()}` },
+      body: JSON.stringify([{ query: '{ viewer { subject } }' }, { query: '{ viewer { subject } }' }]),
+    });
+    expect(res.status).toBe(400);
+  });
+});
