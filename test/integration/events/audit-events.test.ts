@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { print } from 'graphql';
+import { graphql } from '../../generated/index.js';
+import { startTestServer, uniqueSlug, type TestServer } from '../../helpers/server.js';
+import { registerSecret } from '../../helpers/secrets.js';
+import { spawnServe, spawnWorker, type SpawnedServe } from '../../helpers/processes.js';
+
+const AuditEvents = graphql(`
+  query AuditEvents($first: Int, $after: String, $filter: AuditEventFilter) {
+    auditEvents(first: $first, after: $after, filter: $filter) {
+      edges { cursor node { id type targetType targetId requestId payload occurredAt actor { kind id clientId } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`);
+
+const AuditEventRecorded = graphql(`
+  subscription AuditEventRecorded($filter: AuditEventSubscriptionFilter) {
+    auditEventRecorded(filter: $filter) { id type targetId requestId payload actor { kind clientId } }
+  }
+`);
+
+const Rename = graphql(`
+  mutation Rename($id: ID!, $input: TenantUpdateInput!) { tenantUpdate(id: $id, input: $input) { tenant { id } userErrors { code } } }
+`);
+
+function wsClient(url: string, token: string | undefined, extra: Record<string, string> = {}): Client {
+  return createClient({
+    url: url.replace(/^http/, 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { Authorization: `Bearer ${token}`, ...extra } : extra,
+    retryAttempts: 0,
+    lazy: true,
+  });
+}
+
+function nextEvent<T>(client: Client, query: string, variables: Record<string, unknown>, onReady?: () => void, accept: (v: T) => boolean = () => true) {
+  return new Promise<{ data?: T; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no event within 10 s')), 10_000);
+    const unsubscribe = client.subscribe<T>({ query, variables }, {
+      next: (v) => {
+        if (v.data && !accept(v.data as T)) return;
+        clearTimeout(timer); unsubscribe(); resolve(v as never);
+      },
+      error: (e) => { clearTimeout(timer); reject(e); },
+      complete: () => undefined,
+    });
+    onReady?.();
+  });
+}
+
+describe('events backbone: outbox → worker relay → Redis pub/sub → graphql-ws', () => {
+  let a: SpawnedServe;
+  let b: SpawnedServe;
+  let s: TestServer;
+  let worker: ReturnType<typeof spawnWorker>;
+  beforeAll(async () => {
+    // One deployment: every process shares PUBLIC_URL, so a token from one is valid on all.
+    s = await startTestServer();
+    [a, b] = await Promise.all([spawnServe(s.publicUrl), spawnServe(s.publicUrl)]);
+    worker = spawnWorker();
+  });
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop(), worker?.stop(), s?.stop()]);
+  });
+
+  it('records the audit event of a mutation in the same transaction, queryable with filters', async () => {
+    const slug = uniqueSlug('audit');
+    const created = await s.gql(`mutation { tenantCreate(input: {slug: "${slug}", name: "Audited"}) { tenant { id } managementClient { plaintextSecret } } }`, undefined, { headers: { 'x-request-id': `req-${slug}` } });
+    const t = (created.data as { tenantCreate: { tenant: { id: string }; managementClient: { plaintextSecret: string } } }).tenantCreate;
+    registerSecret(inject('logDir'), t.managementClient.plaintextSecret);
+    await s.gql(Rename, { id: t.tenant.id, input: { name: 'Audited 2' } });
+    // Lifecycle events land in the actor's tenant (system); changes to a tenant in that tenant.
+    const r = await s.gql(AuditEvents, { first: 50, filter: { types: ['Tenant.Created', 'Tenant.Updated'] } });
+    const nodes = r.data!.auditEvents.edges.map((e) => e.node).filter((n) => n.targetId === t.tenant.id);
+    expect(nodes.map((n) => n.type)).toEqual(['Tenant.Created']);
+    const own = await s.gql(AuditEvents, { first: 50 }, { tenant: slug });
+    expect(own.data!.auditEvents.edges.map((e) => e.node.type)).toEqual(['Tenant.Updated']);
+    const [createdEv] = nodes;
+    const updated = own.data!.auditEvents.edges[0]!.node;
+    expect(createdEv!.requestId).toBe(`req-${slug}`);
+    expect(createdEv!.actor).toEqual({ kind: 'CLIENT', id: 'test-root', clientId: 'test-root' });
+    expect(createdEv!.payload).toEqual({ slug, name: 'Audited' });
+    expect(updated!.payload).toEqual({ changes: { name: { before: 'Audited', after: 'Audited 2' } } });
+    expect(JSON.stringify(createdEv)).not.toContain(t.managementClient.plaintextSecret);
+    const future = await s.gql(AuditEvents, { first: 5, filter: { occurredAfter: new Date(Date.now() + 60_000).toISOString() } });
+    expect(future.data!.auditEvents.edges).toEqual([]);
+    const noScope = await s.gql(AuditEvents, { first: 5 }, { token: await s.rootToken('tenant:read') });
+    expect(noScope.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('delivers an event caused on serve B to a subscriber on serve A', async () => {
+    const token = await s.rootToken();
+    const sub = wsClient(a.url, token);
+    const slug = uniqueSlug('live');
+    const mutate = async () => {
+      // Give the subscription a moment to be registered on A's Redis connection.
+      await new Promise((r) => setTimeout(r, 300));
+      const res = await fetch(`${b.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: `mutation { tenantCreate(input: {slug: "${slug}", name: "Live"}) { tenant { id } managementClient { plaintextSecret } } }` }),
+      });
+      const json = (await res.json()) as { data: { tenantCreate: { managementClient: { plaintextSecret: string } } } };
+      registerSecret(inject('logDir'), json.data.tenantCreate.managementClient.plaintextSecret);
+    };
+    const event = await nextEvent<{ auditEventRecorded: { type: string; payload: { slug: string } } }>(
+      sub, print(AuditEventRecorded), { filter: { types: ['Tenant.Created'] } }, () => void mutate(),
+      (d) => d.auditEventRecorded.payload.slug === slug,
+    );
+    expect(event.errors).toBeUndefined();
+    expect(event.data?.auditEventRecorded.type).toBe('Tenant.Created');
+    expect(event.data?.auditEventRecorded.payload.slug).toBe(slug);
+    await sub.dispose();
+  });
+
+  it('never delivers another tenant\'s events', async () => {
+    const created = await s.gql(`mutation { tenantCreate(input: {slug: "${uniqueSlug('iso')}", name: "Iso"}) { tenant { id slug } managementClient { clientId plaintextSecret } } }`);
+    const t = (created.data as { tenantCreate: { tenant: { id: string; slug: string }; managementClient: { clientId: string; plaintextSecret: string } } }).tenantCreate;
+    registerSecret(inject('logDir'), t.managementClient.plaintextSecret);
+    const tenantToken = await s.token({ tenant: t.tenant.slug, clientId: t.managementClient.clientId, clientSecret: t.managementClient.plaintextSecret });
+    const sub = wsClient(a.url, tenantToken);
+    const received: string[] = [];
+    const unsubscribe = sub.subscribe<{ auditEventRecorded: { type: string; targetId: string } }>(
+      { query: print(AuditEventRecorded) },
+      { next: (v) => { received.push(v.data!.auditEventRecorded.targetId); }, error: () => undefined, complete: () => undefined },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    // A system-tenant event (created by the root client) must not reach tenant t's subscriber...
+    const other = await s.gql(`mutation { tenantCreate(input: {slug: "${uniqueSlug('noise')}", name: "Noise"}) { managementClient { plaintextSecret } } }`);
+    registerSecret(inject('logDir'), (other.data as { tenantCreate: { managementClient: { plaintextSecret: string } } }).tenantCreate.managementClient.plaintextSecret);
+    // ...while its own tenant's event does.
+    await s.gql(Rename, { id: t.tenant.id, input: { name: 'Iso 2' } }, { token: tenantToken });
+    const deadline = Date.now() + 10_000;
+    while (!received.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(received).toEqual([t.tenant.id]);
+    unsubscribe();
+    await sub.dispose();
+  });
+
+  it('closes the socket with 4401 at connection init without a valid token', async () => {
+    for (const token of [undefined, 'garbage']) {
+      const client = wsClient(a.url, token);
+      const err = await new Promise<{ code: number; reason: string }>((resolve) => {
+        client.subscribe({ query: '{ viewer { subject } }' }, {
+          next: () => undefined,
+          error: (e) => resolve(e as { code: number; reason: string }),
+          complete: () => resolve({ code: 0, reason: 'completed' }),
+        });
+      });
+      expect(err.code).toBe(4401);
+      await client.dispose();
+    }
+  });
+
+  it('answers FORBIDDEN on subscribe when the token lacks events:subscribe', async () => {
+    const token = await s.rootToken('audit:read');
+    const client = wsClient(a.url, token);
+    const res = await new Promise<unknown>((resolve) => {
+      client.subscribe({ query: print(AuditEventRecorded) }, {
+        next: (v) => resolve(v),
+        error: (e) => resolve(e),
+        complete: () => resolve('complete'),
+      });
+    });
+    // Delivered as an execution result with errors (graphql-ws `next`), then the operation completes.
+    const [err] = (res as { errors: { message: string; extensions?: { code?: string } }[] }).errors;
+    expect(err!.extensions?.code).toBe('FORBIDDEN');
+    expect(err!.message).toBe('this operation requires the scope "events:subscribe"');
+    await client.dispose();
+  });
+});
