@@ -25,6 +25,8 @@ export interface BenchReport {
     cpus: number;
     cpuModel: string;
     totalMemoryMiB: number;
+    /** 1-minute load average before and after the run (other work on the machine skews figures). */
+    loadAverage: { start: number; end?: number };
     durationSeconds: number;
     warmupSeconds: number;
     connections: number[];
@@ -62,6 +64,7 @@ export function formatTable(report: BenchReport): string {
   const lines: string[] = [];
   lines.push(`Signet benchmark  ${m.date}`);
   lines.push(`Node ${m.node}, ${m.platform}, ${m.cpus} CPU(s) (${m.cpuModel}), ${m.totalMemoryMiB.toFixed(0)} MiB RAM`);
+  lines.push(`load average (1 min): ${m.loadAverage.start.toFixed(2)} at start, ${m.loadAverage.end?.toFixed(2) ?? '-'} at end`);
   lines.push(`${m.durationSeconds} s per measurement after ${m.warmupSeconds} s warm-up; autocannon in the parent process, each server in its own process`);
   lines.push('req/s = 2xx responses (with the expected body) per second; latency percentiles over 2xx responses');
   lines.push('');

@@ -85,6 +85,7 @@ async function main(): Promise<number> {
       cpus: os.availableParallelism(),
       cpuModel: os.cpus()[0]?.model?.trim() ?? 'unknown',
       totalMemoryMiB: mib(os.totalmem()),
+      loadAverage: { start: os.loadavg()[0]! },
       durationSeconds: DURATION,
       warmupSeconds: WARMUP,
       connections: CONNECTIONS,
@@ -209,6 +210,7 @@ async function main(): Promise<number> {
     if (m && report.signet.ran) report.memory.signetPass = mib(m.peakRss) < RSS_TARGET_MIB;
   }
 
+  report.meta.loadAverage.end = os.loadavg()[0]!;
   await cleanup();
   writeJson(report, RESULTS_FILE);
   process.stdout.write(`\n${formatTable(report)}\n\nResults written to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);

@@ -43,7 +43,7 @@ export async function relayOutboxBatch(em: EntityManager, redis: Redis, limit = 
     }
     const results = await pipeline.exec();
     if (!results || results.some(([err]) => err)) throw new Error('publishing to redis failed');
-    await conn.execute(`update audit_event set relayed_at = now() where id = any(?::uuid[])`, [rows.map((r) => r.id)], 'run', trx);
+    await conn.execute(`update audit_event set relayed_at = now() where id in (${rows.map(() => '?').join(', ')})`, rows.map((r) => r.id), 'run', trx);
     return rows.length;
   });
 }
