@@ -1,4 +1,4 @@
-import type { JWK } from 'jose';
+import type { JWK } from '../crypto/keys.js';
 import type { SigningKeyHandle } from '../crypto/jwt.js';
 import type { SigningAlg } from '../crypto/keys.js';
 

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import type { JWK } from 'jose';
+import type { JWK } from '../../crypto/keys.js';
 import { tenantColumn, tenantFilter } from '../../db/tenant-scoped.js';
 
 export const SIGNING_KEY_STATUSES = ['next', 'active', 'retired'] as const;

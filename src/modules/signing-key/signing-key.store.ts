@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { JWK } from 'jose';
+import type { JWK } from '../../crypto/keys.js';
 import { open } from '../../crypto/aead.js';
 import type { SigningKeyHandle } from '../../crypto/jwt.js';
 import { privateKeyFromPem, type SigningAlg } from '../../crypto/keys.js';

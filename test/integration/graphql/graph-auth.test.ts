@@ -76,7 +76,7 @@ describe('management API authentication (bearer tokens for ${PUBLIC_URL}/graphql
   it('masks unexpected errors and returns the request id', async () => {
     const r = await s.gql('{ nodes(ids: ["x"]) { id } __typename }', undefined, { headers: { 'x-request-id': 'req-test-123456' } });
     expect(r.headers.get('x-request-id')).toBe('req-test-123456');
-    expect(r.data?.nodes).toEqual([null]);
+    expect((r.data as { nodes: unknown[] }).nodes).toEqual([null]);
   });
 
   it('refuses batched request arrays', async () => {

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../../../graph/scalars/index.js';
 import { NodeInterface } from '../../../graph/node/node.interface.js';
 import { encodeGlobalId } from '../../../graph/node/global-id.js';
