@@ -52,6 +52,23 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
     }
   });
 
+  // OAuth endpoints judge content types themselves (RFC 6749 §3.2 wants invalid_request, not a
+  // framework 415): any other body reaches them unparsed and is refused by the pipeline.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (req.url.includes('/oauth/')) return done(null, { __unparsed: body });
+    try {
+      done(null, body === '' ? undefined : JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('request body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+  app.addContentTypeParser('*', { parseAs: 'string' }, (req, body, done) => {
+    if (req.url.includes('/oauth/')) return done(null, { __unparsed: body });
+    const err = Object.assign(new Error(`unsupported content-type: ${String(req.headers['content-type']).slice(0, 100)}`), { statusCode: 415 });
+    done(err, undefined);
+  });
+
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
     requestScope.enterWith({ requestId: req.id });
@@ -74,6 +91,7 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
     const body = isOAuth
       ? { error: status >= 500 ? 'server_error' : 'invalid_request', error_description: status >= 500 ? `internal error (request id ${req.id})` : err.message }
       : { error: status >= 500 ? 'internal_error' : 'bad_request', message: status >= 500 ? 'internal error' : err.message, requestId: req.id };
+    if (isOAuth) reply.header('pragma', 'no-cache');
     return reply.code(status).header('cache-control', 'no-store').send(body);
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route for ${req.method} ${req.url.split('?')[0]}`, requestId: req.id }));

@@ -5,7 +5,7 @@ import { tokenEndpoint } from '../protocol/endpoints/token/index.js';
 import { NO_STORE } from '../protocol/respond.js';
 import { issuerUrl, type OAuthRequest, type OAuthResponse } from '../protocol/request.js';
 import type { IssuerRecord } from '../protocol/ports.js';
-import { ALL_MANAGEMENT_SCOPES } from '../shared/management-scopes.js';
+import { ALL_MANAGEMENT_SCOPES, TENANT_MANAGEMENT_SCOPES } from '../shared/management-scopes.js';
 import type { Container } from './container.js';
 
 type SlugRequest = FastifyRequest<{ Params: { slug: string } }>;
@@ -28,7 +28,11 @@ export function registerOAuthRoutes(app: FastifyInstance, c: Container): void {
     };
 
   const discovery = withIssuer((_req, reply, tenant) =>
-    send(reply, discoveryEndpoint({ issuer: issuerUrl(c.config.publicUrl, tenant.slug), scopesSupported: ALL_MANAGEMENT_SCOPES })));
+    send(reply, discoveryEndpoint({
+      issuer: issuerUrl(c.config.publicUrl, tenant.slug),
+      // platform:admin exists only in the system tenant.
+      scopesSupported: tenant.tenantId === c.system.systemTenantId ? ALL_MANAGEMENT_SCOPES : TENANT_MANAGEMENT_SCOPES,
+    })));
 
   app.get('/t/:slug/.well-known/openid-configuration', discovery);
   app.get('/t/:slug/.well-known/oauth-authorization-server', discovery);
@@ -47,7 +51,7 @@ export function registerOAuthRoutes(app: FastifyInstance, c: Container): void {
         tenant,
         method: req.method,
         headers: req.headers,
-        body: (req.body && typeof req.body === 'object' ? req.body : {}) as OAuthRequest['body'],
+        body: (req.body && typeof req.body === 'object' && !('__unparsed' in req.body) ? req.body : {}) as OAuthRequest['body'],
         contentType: req.headers['content-type'],
       };
       return send(reply, await tokenEndpoint(oreq, c.ports, c.settings));

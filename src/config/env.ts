@@ -57,7 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   try {
     const u = new URL(publicUrl);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
-    if (u.search || u.hash) throw new Error('query');
+    if (u.search || u.hash || u.href.includes('?') || u.href.includes('#')) throw new Error('query');
     publicUrl = u.toString().replace(/\/+$/, '');
   } catch {
     problems.push(`PUBLIC_URL=${JSON.stringify(env.PUBLIC_URL)} must be an absolute http(s) URL without query or fragment`);
@@ -129,6 +129,7 @@ export const ENV_HELP = `Environment:
   PUBLIC_URL                  external base URL (default http://localhost:$PORT)
   DATABASE_URL                PostgreSQL URL; unset: a private PostgreSQL under SIGNET_DATA_DIR
   REDIS_URL                   Redis URL; unset: a private redis-server under SIGNET_DATA_DIR
+  HOST                        interface to listen on (default 0.0.0.0)
   SIGNET_DATA_DIR             data folder for private services and dev keys (default .signet/)
   SIGNET_MASTER_KEY           32-byte key (hex or base64) encrypting private keys at rest
   SIGNET_ROOT_CLIENT_ID       root management client id (with SIGNET_ROOT_CLIENT_SECRET)

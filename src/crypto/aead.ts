@@ -16,7 +16,8 @@ export function seal(masterKey: Buffer, plaintext: Buffer | string, aad: string)
 export function open(masterKey: Buffer, sealed: string, aad: string): Buffer {
   const [v, iv, tag, ct] = sealed.split('.');
   if (v !== 'v1' || !iv || !tag || ct === undefined) throw new Error('sealed value has an unknown format');
-  const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64url'));
+  // A 16-byte tag, always: GCM would otherwise accept a truncated (forgeable) tag.
+  const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
   decipher.setAAD(Buffer.from(aad));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
   return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);

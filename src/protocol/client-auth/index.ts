@@ -18,7 +18,8 @@ export async function authenticateClient(req: OAuthRequest, clients: ClientStore
   const authz = req.headers.authorization;
   const header = typeof authz === 'string' && authz.length > 0 ? authz : undefined;
   const post = readPostCredentials(req);
-  if (header && post) throw new InvalidRequest('client authentication must only be provided using one mechanism');
+  const bodyCredential = param(req, 'client_secret') !== undefined || param(req, 'client_assertion') !== undefined;
+  if (header && bodyCredential) throw new InvalidRequest('client authentication must only be provided using one mechanism');
   if (param(req, 'client_assertion') !== undefined) {
     throw new InvalidClient('client_assertion authentication is not supported for this client');
   }

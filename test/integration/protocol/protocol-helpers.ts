@@ -86,7 +86,10 @@ export async function createTenant(s: TestServer, slug = uniqueSlug('proto')): P
  */
 export async function createClient(
   s: TestServer,
-  opts: { clientId: string; secret: string; tenantId?: string; method?: 'client_secret_basic' | 'client_secret_post'; scopes?: string[] },
+  opts: {
+    clientId: string; secret: string; tenantId?: string; method?: 'client_secret_basic' | 'client_secret_post'; scopes?: string[];
+    grantTypes?: string[]; disabled?: boolean; accessTokenTtl?: number;
+  },
 ): Promise<void> {
   const c = s.server.container;
   const tenantId = opts.tenantId ?? c.system.systemTenantId;
@@ -96,6 +99,9 @@ export async function createClient(
     clientId: opts.clientId, secret: opts.secret,
   });
   if (opts.method) created.client.tokenEndpointAuthMethod = opts.method;
+  if (opts.grantTypes) created.client.grantTypes = opts.grantTypes;
+  if (opts.disabled !== undefined) created.client.disabled = opts.disabled;
+  if (opts.accessTokenTtl !== undefined) created.client.accessTokenTtl = opts.accessTokenTtl;
   await em.flush();
   registerSecret(inject('logDir'), opts.secret);
 }

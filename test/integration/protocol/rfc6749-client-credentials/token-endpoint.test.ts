@@ -30,11 +30,18 @@ describe('RFC 6749 §4.4 client credentials grant', () => {
   // RFC 6749 §2.3.1: id and secret are form-urlencoded before the Basic base64 step.
   const specialClientId = `sp:ec+ial id/${randomToken(3)}`;
   const specialSecret = `p@ss:w rd+&=%/é ${randomToken(16)}`;
+  const disabledClientId = `disabled-${randomToken(4)}`;
+  const noGrantClientId = `no-grant-${randomToken(4)}`;
+  const shortTtlClientId = `short-ttl-${randomToken(4)}`;
+  const otherSecret = randomToken(24);
 
   beforeAll(async () => {
     s = await startTestServer();
     await createClient(s, { clientId: postClientId, secret: postSecret, method: 'client_secret_post' });
     await createClient(s, { clientId: specialClientId, secret: specialSecret });
+    await createClient(s, { clientId: disabledClientId, secret: otherSecret, disabled: true });
+    await createClient(s, { clientId: noGrantClientId, secret: otherSecret, grantTypes: [] });
+    await createClient(s, { clientId: shortTtlClientId, secret: otherSecret, accessTokenTtl: 120 });
   });
   afterAll(async () => { await s.stop(); });
 
@@ -69,6 +76,12 @@ describe('RFC 6749 §4.4 client credentials grant', () => {
       const noPercent = `Basic ${Buffer.from(`${specialClientId}:${specialSecret.replace('%', '')}`).toString('base64')}`;
       const r2 = await tokenRequest(s, { grant_type: 'client_credentials' }, { headers: { authorization: noPercent } });
       expectOAuthError(r2, 401, 'invalid_client', 'client authentication failed');
+    });
+
+    it('uses the client\'s own access token lifetime for expires_in', async () => {
+      const r = await tokenRequest(s, { grant_type: 'client_credentials' }, { headers: { authorization: basic(shortTtlClientId, otherSecret) } });
+      expect(r.status).toBe(200);
+      expect(r.body.expires_in).toBe(120);
     });
 
     it('accepts a content type with a charset parameter', async () => {
@@ -142,6 +155,17 @@ describe('RFC 6749 §4.4 client credentials grant', () => {
       expect(unknownPost.status).toBe(wrongPost.status);
       expect(unknownPost.body).toEqual(wrongPost.body);
       expectOAuthError(unknownPost, 401, 'invalid_client', 'client authentication failed');
+    });
+
+    it('gives a disabled client the same answer as an unknown one', async () => {
+      const r = await tokenRequest(s, { grant_type: 'client_credentials' }, { headers: { authorization: basic(disabledClientId, otherSecret) } });
+      expectOAuthError(r, 401, 'invalid_client', 'client authentication failed');
+      expect(r.headers.get('www-authenticate')).toBe(WWW_AUTHENTICATE_BASIC);
+    });
+
+    it('refuses a client not registered for client_credentials with unauthorized_client', async () => {
+      const r = await tokenRequest(s, { grant_type: 'client_credentials' }, { headers: { authorization: basic(noGrantClientId, otherSecret) } });
+      expectOAuthError(r, 400, 'unauthorized_client', 'requested grant type is not allowed for this client (client_credentials)');
     });
 
     it('does not send WWW-Authenticate when Basic was not tried', async () => {
@@ -246,12 +270,23 @@ describe('RFC 6749 §4.4 client credentials grant', () => {
       expectOAuthError(r, 400, 'invalid_request', 'only application/x-www-form-urlencoded content-type bodies are supported');
     });
 
-    it('refuses a multipart body with the same invalid_request', async () => {
+    it('refuses any other body with the same invalid_request (400, no-store, no-cache)', async () => {
+      // Bodies the HTTP framework cannot parse itself must reach the same check, not a generic error.
       const form = new FormData();
       form.set('grant_type', 'client_credentials');
-      const res = await fetch(`${s.url}/t/system/oauth/token`, { method: 'POST', headers: { authorization: rootBasic() }, body: form });
-      const r: TokenCall = { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
-      expectOAuthError(r, 400, 'invalid_request', 'only application/x-www-form-urlencoded content-type bodies are supported');
+      const cases: [string, RequestInit][] = [
+        ['multipart/form-data', { body: form }],
+        ['application/xml', { headers: { 'content-type': 'application/xml' }, body: '<grant_type>client_credentials</grant_type>' }],
+        ['application/json with a form body', { headers: { 'content-type': 'application/json' }, body: 'grant_type=client_credentials' }],
+      ];
+      for (const [name, init] of cases) {
+        const res = await fetch(`${s.url}/t/system/oauth/token`, { method: 'POST', ...init, headers: { authorization: rootBasic(), ...init.headers as Record<string, string> } });
+        const r: TokenCall = { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+        expect.soft(r.body, name).toEqual({ error: 'invalid_request', error_description: 'only application/x-www-form-urlencoded content-type bodies are supported' });
+        expect.soft(r.status, name).toBe(400);
+        expect.soft(r.headers.get('pragma'), name).toBe('no-cache');
+        expect.soft(r.headers.get('cache-control'), name).toBe('no-store');
+      }
     });
 
     it('refuses GET', async () => {
