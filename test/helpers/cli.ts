@@ -135,13 +135,14 @@ export interface Started {
 }
 
 /**
- * `signet start` on a free port with `dataDir`; resolves once "Signet is running." is printed.
+ * `signet start` on a free port with `dataDir`; resolves once the "Signet is running." banner is printed.
  * `extra` env entries override the defaults (e.g. DATABASE_URL for external services).
  */
 export async function startSignet(name: string, dataDir: string, extra: Record<string, string | undefined> = {}, timeoutMs = 90_000): Promise<Started> {
   const port = await freePort();
   const proc = spawnCli(['start'], cliEnv(name, { PORT: String(port), SIGNET_DATA_DIR: dataDir, ...extra }), name);
-  await proc.waitFor(/^Signet is running\.$/m, { timeoutMs });
+  // The last line of the banner: the whole banner has been read.
+  await proc.waitFor(/^ {2}Press Ctrl-C to stop\.$/m, { timeoutMs });
   const started: Started = { proc, port, dataDir, base: `http://127.0.0.1:${port}` };
   const secret = proc.stdout().match(/^ {2}client_secret: +(\S+)$/m);
   if (secret) {
@@ -184,9 +185,10 @@ export async function clientCredentials(base: string, clientId: string, clientSe
 export interface Proc { pid: number; args: string }
 
 /**
- * Live processes that belong to `dataDir`: their command line mentions it (postgres -D …) or their
- * environment has SIGNET_DATA_DIR=dataDir (start, serve, worker, and the postgres/redis-server they
- * spawned, whose titles hide the path). Listed with `ps -eo pid,args`.
+ * Live processes that belong to `dataDir`, listed with `ps -eo pid,args`: their command line
+ * mentions it (postgres -D …), their working directory is inside it (redis-server and the
+ * postgres processes, whose titles hide the path and whose environ area they overwrite), or
+ * their environment has SIGNET_DATA_DIR=dataDir (start, serve, worker).
  */
 export function processesFor(dataDir: string): Proc[] {
   const out = execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' });
@@ -197,6 +199,12 @@ export function processesFor(dataDir: string): Proc[] {
     const pid = Number(m[1]);
     if (pid === process.pid || m[2]!.startsWith('Z')) continue; // zombies are gone, only unreaped
     let mine = m[3]!.includes(`${dataDir}/`) || m[3]!.endsWith(dataDir);
+    if (!mine) {
+      try {
+        const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+        mine = cwd === dataDir || cwd.startsWith(`${dataDir}/`);
+      } catch { /* gone, or not ours to read */ }
+    }
     if (!mine) {
       try {
         mine = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`SIGNET_DATA_DIR=${dataDir}`);
@@ -232,15 +240,23 @@ export function readPid(dataDir: string, rel: string): number {
 }
 
 /**
- * afterAll cleanup: SIGKILLs whatever still belongs to the data dirs this file created (the
- * processes were started by the test; matched by their unique data dir), then removes the dirs.
+ * afterAll cleanup for the data dirs a file created (a test that failed half-way may have left a
+ * start running): SIGINT to any `signet start` still there, up to 10 s for it to stop its tree,
+ * then SIGKILL to whatever is left (processes the test started, matched by their unique data dir),
+ * then the folders are removed.
  */
 export async function cleanupDataDirs(dirs: string[]): Promise<void> {
-  for (const dir of dirs) {
-    for (const p of processesFor(dir)) {
-      try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
-    }
+  const left = () => dirs.flatMap((d) => processesFor(d));
+  const supervisors = left().filter((p) => /cli\.js start$/.test(p.args));
+  for (const p of supervisors) {
+    try { process.kill(p.pid, 'SIGINT'); } catch { /* gone */ }
   }
-  if (dirs.some((d) => processesFor(d).length)) await new Promise((r) => setTimeout(r, 500));
+  const deadline = Date.now() + (supervisors.length ? 10_000 : 0);
+  while (left().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  for (const p of left()) {
+    try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+  const killDeadline = Date.now() + 5000;
+  while (left().length && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 100));
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 }

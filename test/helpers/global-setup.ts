@@ -44,10 +44,11 @@ export default async function setup(project: TestProject) {
   }
   return async () => {
     await services.stop();
-    const { leaks, scannedBytes } = findLeakedSecrets(logDir);
-    if (scannedBytes === 0) throw new Error('secret-leak check: no log output was written during the test run');
+    const { leaks, scannedBytes, secrets } = findLeakedSecrets(logDir);
+    // Servers ran (tokens were issued) but nothing was logged: the check would be vacuous.
+    if (scannedBytes === 0 && secrets > 1) throw new Error('secret-leak check: no log output was written during the test run');
     if (leaks.length) throw new Error(`secret-leak check: secrets found in logs:\n${leaks.join('\n')}`);
-    process.stderr.write(`secret-leak check: scanned ${scannedBytes} bytes of logs, no secret or token found\n`);
+    process.stderr.write(`secret-leak check: scanned ${scannedBytes} bytes of logs, no secret or token found (${secrets} registered)\n`);
   };
 }
 

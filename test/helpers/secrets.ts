@@ -6,7 +6,7 @@ export function registerSecret(logDir: string, secret: string): void {
   fs.appendFileSync(path.join(logDir, 'secrets.txt'), `${secret}\n`);
 }
 
-export function findLeakedSecrets(logDir: string): { leaks: string[]; scannedBytes: number } {
+export function findLeakedSecrets(logDir: string): { leaks: string[]; scannedBytes: number; secrets: number } {
   const secrets = fs.readFileSync(path.join(logDir, 'secrets.txt'), 'utf8').split('\n').filter((s) => s.length >= 16);
   const leaks: string[] = [];
   let scannedBytes = 0;
@@ -20,5 +20,5 @@ export function findLeakedSecrets(logDir: string): { leaks: string[]; scannedByt
       if (needles.some((n) => n.length >= 16 && text.includes(n))) leaks.push(`${f}: ${s.slice(0, 8)}…`);
     }
   }
-  return { leaks, scannedBytes };
+  return { leaks, scannedBytes, secrets: secrets.length };
 }
