@@ -1,5 +1,4 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/env.js';
@@ -34,7 +33,6 @@ export async function start(config: Config): Promise<void> {
         }
       }));
       await services.stop();
-      if (!config.databaseUrl || !config.redisUrl) fs.rmSync(path.join(config.dataDir, 'signet.pid'), { force: true });
       note('stopped');
       process.exit(code);
     })();

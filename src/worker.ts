@@ -28,6 +28,7 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
   await relayQueue.upsertJobScheduler(SCHEDULES.outboxRelay.id, { every: SCHEDULES.outboxRelay.everyMs }, { name: 'relay', opts: { removeOnComplete: 100, removeOnFail: 100 } });
   await sweepQueue.upsertJobScheduler(SCHEDULES.expirySweep.id, { every: SCHEDULES.expirySweep.everyMs }, { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } });
 
+  for (const q of [relayQueue, sweepQueue]) q.on('error', (err) => c.log.warn({ queue: q.name, err: err.message }, 'queue error'));
   const workers = [
     new Worker(QUEUES.outboxRelay, outboxRelayProcessor(c.orm, c.redis), { ...opts, concurrency: 1 }),
     new Worker(QUEUES.expirySweep, expirySweepProcessor(c.orm, { auditRetentionDays: config.auditRetentionDays }), { ...opts, concurrency: 1 }),

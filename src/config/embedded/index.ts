@@ -3,7 +3,9 @@ import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from './redis.js';
 
-export { EmbeddedServiceError } from './process-utils.js';
+import { EmbeddedServiceError, pidAlive } from './process-utils.js';
+
+export { EmbeddedServiceError };
 export { ensureDatabase } from './postgres.js';
 
 export interface ServiceUrls {
@@ -25,12 +27,19 @@ export async function ensureServices(opts: {
   opts = { ...opts, dataDir: path.resolve(opts.dataDir) };
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const started: Array<EmbeddedPostgres | EmbeddedRedis> = [];
+  const pidFile = path.join(opts.dataDir, 'signet.pid');
+  let claimed = false;
   const stop = async () => {
     for (const s of started.reverse()) await s.stop();
     started.length = 0;
+    if (claimed) fs.rmSync(pidFile, { force: true });
+    claimed = false;
   };
   try {
-    if (!opts.databaseUrl || !opts.redisUrl) fs.writeFileSync(path.join(opts.dataDir, 'signet.pid'), `${process.pid}\n`);
+    if (!opts.databaseUrl || !opts.redisUrl) {
+      claimDataDir(pidFile);
+      claimed = true;
+    }
     let databaseUrl = opts.databaseUrl;
     if (!databaseUrl) {
       const pg = await startEmbeddedPostgres({ dataDir: opts.dataDir, database: opts.database ?? 'signet', log: opts.log, fast: opts.fast });
@@ -48,4 +57,26 @@ export async function ensureServices(opts: {
     await stop();
     throw err;
   }
+}
+
+/**
+ * One supervisor per data folder: the pid file is created exclusively; an existing one naming a
+ * live process other than us means the folder is in use (a dead one is a crash: take over).
+ */
+function claimDataDir(pidFile: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(pidFile, `${process.pid}\n`, { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(fs.readFileSync(pidFile, 'utf8').trim());
+      if (owner === process.pid) return;
+      if (owner && pidAlive(owner)) {
+        throw new EmbeddedServiceError(`this data folder is in use by another Signet (pid ${owner}); stop it or use another SIGNET_DATA_DIR`);
+      }
+      fs.rmSync(pidFile, { force: true });
+    }
+  }
+  throw new EmbeddedServiceError('could not claim the data folder (another Signet is starting in it)');
 }

@@ -24,6 +24,7 @@ describe('signet start (zero-config, private PostgreSQL and Redis)', () => {
     // debug: the token request below is logged at debug level, so the leak check has something to scan.
     const s = await startSignet('start-first', dir, { LOG_LEVEL: 'debug' });
     const out = s.proc.stdout();
+    expect(out).toMatch(/^Signet is running\.$/m);
     expect(out).toMatch(new RegExp(`^ {2}GraphQL: +http://localhost:${s.port}/graphql `, 'm'));
     expect(out).toMatch(new RegExp(`^ {2}System issuer: +http://localhost:${s.port}/t/system$`, 'm'));
     expect(out).toMatch(/^Root management client created/m);
