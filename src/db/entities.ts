@@ -2,6 +2,13 @@ import { Tenant } from '../modules/tenant/tenant.entity.js';
 import { SigningKey } from '../modules/signing-key/signing-key.entity.js';
 import { Client, ClientSecret } from '../modules/client/client.entity.js';
 import { AuditEvent } from '../modules/audit-log/audit-event.entity.js';
+import { User } from '../modules/user/user.entity.js';
+import { BrowserSession } from '../modules/session/browser-session.entity.js';
+import { Interaction } from '../modules/interaction/interaction.entity.js';
+import { AccessTokenRecord, AuthorizationCode, Consent, RefreshToken, UsedAssertion } from '../modules/grant/grant.entity.js';
 
 /** Every entity the ORM knows; the migration snapshot is diffed against this list. */
-export const entities = [Tenant, SigningKey, Client, ClientSecret, AuditEvent];
+export const entities = [
+  Tenant, SigningKey, Client, ClientSecret, AuditEvent,
+  User, BrowserSession, Interaction, Consent, AuthorizationCode, RefreshToken, AccessTokenRecord, UsedAssertion,
+];

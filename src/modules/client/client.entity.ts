@@ -22,6 +22,26 @@ export const Client = defineEntity({
     audiences: p.array(),
     tokenEndpointAuthMethod: p.string().length(40),
     accessTokenTtl: p.integer().nullable(),
+    /** `web` or `native` (RFC 8252: loopback redirects may use any port). */
+    applicationType: p.string().length(10).default('web'),
+    redirectUris: p.array().default([]),
+    postLogoutRedirectUris: p.array().default([]),
+    responseTypes: p.array().default([]),
+    /** First-party clients may skip the consent screen. */
+    skipConsent: p.boolean().default(false),
+    /** PKCE (S256) required; always true for public clients. */
+    enforcePkce: p.boolean().default(true),
+    subjectType: p.string().length(10).default('public'),
+    sectorIdentifier: p.string().length(255).nullable(),
+    idTokenSignedResponseAlg: p.string().length(10).default('RS256'),
+    /** `jwt` (RFC 9068) or `opaque` (reference tokens, introspection only). */
+    accessTokenFormat: p.string().length(10).default('jwt'),
+    /** Public keys for private_key_jwt (RFC 7523), as a JWK Set. */
+    jwks: p.json<{ keys: Record<string, unknown>[] }>().nullable(),
+    backchannelLogoutUri: p.text().nullable(),
+    backchannelLogoutSessionRequired: p.boolean().default(true),
+    refreshTokenTtl: p.integer().nullable(),
+    refreshTokenIdleTtl: p.integer().nullable(),
     disabled: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),

@@ -9,6 +9,11 @@ export const Tenant = defineEntity({
     slug: p.string().length(63).unique(),
     name: p.string().length(200),
     isSystem: p.boolean().default(false),
+    /** A tenant-hosted login UI driven by the challenge API; null: Signet's hosted page. */
+    loginUiUrl: p.text().nullable(),
+    consentUiUrl: p.text().nullable(),
+    /** Browser SSO session lifetime in seconds. */
+    sessionTtl: p.integer().default(1_209_600),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
