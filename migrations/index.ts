@@ -5,9 +5,9 @@
  */
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122164339_initial } from './Migration20261122164339_initial.js';
-import { Migration20261122170731_oauth_core } from './Migration20261122170731_oauth_core.js';
+import { Migration20261122170759_oauth_core } from './Migration20261122170759_oauth_core.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122164339_initial', class: Migration20261122164339_initial },
-  { name: 'Migration20261122170731_oauth_core', class: Migration20261122170731_oauth_core },
+  { name: 'Migration20261122170759_oauth_core', class: Migration20261122170759_oauth_core },
 ];

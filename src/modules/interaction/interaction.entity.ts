@@ -25,6 +25,8 @@ export const Interaction = defineEntity({
     loginChallengeHash: p.string().length(64).unique(),
     consentChallengeHash: p.string().length(64).nullable().unique(),
     verifierHash: p.string().length(64).nullable(),
+    /** SHA-256 of the cookie set on the browser that sent the request: only it may resume. */
+    browserBindingHash: p.string().length(64),
     /** The SSO session the browser had when the request arrived (login may be skipped). */
     sessionId: p.uuid().nullable(),
     loginSkipped: p.boolean().default(false),

@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122170731_oauth_core extends Migration {
+export class Migration20261122170759_oauth_core extends Migration {
 
-  override name = 'Migration20261122170731_oauth_core';
+  override name = 'Migration20261122170759_oauth_core';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "refresh_token" ("id" varchar(64) not null, "tenant_id" uuid not null, "family_id" uuid not null, "client_id" varchar(128) not null, "grant" jsonb not null, "created_at" timestamptz not null, "expires_at" timestamptz not null, "absolute_expires_at" timestamptz not null, "consumed_at" timestamptz null, "revoked_at" timestamptz null, primary key ("id"));`);
@@ -10,7 +10,7 @@ export class Migration20261122170731_oauth_core extends Migration {
     this.addSql(`create index "refresh_token_family_id_index" on "refresh_token" ("family_id");`);
     this.addSql(`create index "refresh_token_expires_at_index" on "refresh_token" ("expires_at");`);
 
-    this.addSql(`create table "interaction" ("id" uuid not null, "tenant_id" uuid not null, "client_id" varchar(128) not null, "state" text not null, "request" jsonb not null, "login_challenge_hash" varchar(64) not null, "consent_challenge_hash" varchar(64) null, "verifier_hash" varchar(64) null, "session_id" uuid null, "login_skipped" boolean not null default false, "subject" varchar(200) null, "auth_time" timestamptz null, "acr" varchar(100) null, "amr" text[] null, "remember" boolean not null default false, "remember_for" int null, "login_context" jsonb null, "granted_scopes" text[] null, "granted_audience" text[] null, "consent_remember" boolean not null default false, "consent_remember_for" int null, "session_claims" jsonb null, "error" jsonb null, "created_at" timestamptz not null, "expires_at" timestamptz not null, primary key ("id"));`);
+    this.addSql(`create table "interaction" ("id" uuid not null, "tenant_id" uuid not null, "client_id" varchar(128) not null, "state" text not null, "request" jsonb not null, "login_challenge_hash" varchar(64) not null, "consent_challenge_hash" varchar(64) null, "verifier_hash" varchar(64) null, "browser_binding_hash" varchar(64) not null, "session_id" uuid null, "login_skipped" boolean not null default false, "subject" varchar(200) null, "auth_time" timestamptz null, "acr" varchar(100) null, "amr" text[] null, "remember" boolean not null default false, "remember_for" int null, "login_context" jsonb null, "granted_scopes" text[] null, "granted_audience" text[] null, "consent_remember" boolean not null default false, "consent_remember_for" int null, "session_claims" jsonb null, "error" jsonb null, "created_at" timestamptz not null, "expires_at" timestamptz not null, primary key ("id"));`);
     this.addSql(`create index "interaction_tenant_id_index" on "interaction" ("tenant_id");`);
     this.addSql(`alter table "interaction" add constraint "interaction_login_challenge_hash_unique" unique ("login_challenge_hash");`);
     this.addSql(`alter table "interaction" add constraint "interaction_consent_challenge_hash_unique" unique ("consent_challenge_hash");`);
