@@ -6,13 +6,13 @@ import { scopeAuthChecker } from '../graph/auth-checker.js';
 import { formatError } from '../graph/errors/format-error.js';
 import { NodeResolver } from '../graph/node/node.resolver.js';
 import { ViewerResolver } from '../modules/access/index.js';
-import { AuditEventResolver } from '../modules/audit-log/index.js';
+import { AuditEventResolver, EventCatalogResolver } from '../modules/audit-log/index.js';
 import { TenantConnectionResolver, TenantResolver } from '../modules/tenant/index.js';
 import type { RequestContext } from '../shared/request-context.js';
 import type { Logger } from '../shared/logger.js';
 import { currentRequestId } from '../shared/request-scope.js';
 
-const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver] as const;
+const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver, EventCatalogResolver] as const;
 
 let schemaPromise: Promise<GraphQLSchema> | undefined;
 

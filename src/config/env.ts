@@ -21,6 +21,14 @@ export interface Config {
   logFile?: string;
   accessTokenTtlSeconds: number;
   auditRetentionDays: number;
+  /** SIGNET_OUTBOUND_ALLOW_LOOPBACK: outbound calls (webhooks) may target 127.0.0.1/::1/localhost (tests, local development). */
+  outboundAllowLoopback: boolean;
+  /** Consecutive failed webhook attempts after which an endpoint is disabled. */
+  webhookMaxConsecutiveFailures: number;
+  /** Delays (ms) before each webhook retry; its length is the number of retries. */
+  webhookRetryScheduleMs: number[];
+  /** How long webhook delivery attempts are kept, in days. */
+  webhookAttemptRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -106,10 +114,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const accessTokenTtlSeconds = intVar('SIGNET_ACCESS_TOKEN_TTL', 3600, 60, 86_400);
   const auditRetentionDays = intVar('SIGNET_AUDIT_RETENTION_DAYS', 400, 1, 36_500);
 
+  const boolVar = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+    problems.push(`${name}=${JSON.stringify(raw)} must be true or false`);
+    return fallback;
+  };
+  const outboundAllowLoopback = boolVar('SIGNET_OUTBOUND_ALLOW_LOOPBACK', false);
+  if (outboundAllowLoopback && nodeEnv === 'production') {
+    problems.push('SIGNET_OUTBOUND_ALLOW_LOOPBACK=true is not allowed when NODE_ENV=production (it lets webhooks call this machine)');
+  }
+  const webhookMaxConsecutiveFailures = intVar('SIGNET_WEBHOOK_MAX_FAILURES', 50, 1, 10_000);
+  const webhookAttemptRetentionDays = intVar('SIGNET_WEBHOOK_ATTEMPT_RETENTION_DAYS', 30, 1, 3650);
+  // Standard Webhooks' recommended schedule: retries after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (~27.6 h in all).
+  let webhookRetryScheduleMs = [5, 300, 1800, 7200, 18_000, 36_000, 36_000].map((s) => s * 1000);
+  const scheduleRaw = env.SIGNET_WEBHOOK_RETRY_SCHEDULE;
+  if (scheduleRaw) {
+    const parts = scheduleRaw.split(',').map((x) => x.trim());
+    if (parts.length > 20 || parts.some((x) => !/^\d+(\.\d+)?$/.test(x) || Number(x) > 86_400)) {
+      problems.push(`SIGNET_WEBHOOK_RETRY_SCHEDULE=${JSON.stringify(scheduleRaw)} must be up to 20 comma-separated delays in seconds (each at most 86400)`);
+    } else {
+      webhookRetryScheduleMs = parts.map((x) => Math.round(Number(x) * 1000));
+    }
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
     nodeEnv, port, host: env.HOST || '0.0.0.0', publicUrl, databaseUrl, redisUrl, dataDir, masterKey,
     rootClientId, rootClientSecret, logLevel, logFile: env.SIGNET_LOG_FILE || undefined, accessTokenTtlSeconds, auditRetentionDays,
+    outboundAllowLoopback, webhookMaxConsecutiveFailures, webhookRetryScheduleMs, webhookAttemptRetentionDays,
   };
 }
 
@@ -136,6 +171,10 @@ export const ENV_HELP = `Environment:
   SIGNET_ROOT_CLIENT_SECRET   root management client secret (>= 16 characters)
   SIGNET_ACCESS_TOKEN_TTL     access token lifetime in seconds (default 3600)
   SIGNET_AUDIT_RETENTION_DAYS audit/outbox retention in days (default 400)
+  SIGNET_OUTBOUND_ALLOW_LOOPBACK  true: webhooks may call 127.0.0.1/::1/localhost (tests, development; default false)
+  SIGNET_WEBHOOK_MAX_FAILURES consecutive failed webhook attempts that disable an endpoint (default 50)
+  SIGNET_WEBHOOK_RETRY_SCHEDULE  webhook retry delays in seconds (default 5,300,1800,7200,18000,36000,36000)
+  SIGNET_WEBHOOK_ATTEMPT_RETENTION_DAYS  how long webhook delivery attempts are kept (default 30)
   SIGNET_LOG_FILE             append JSON logs to this file instead of stdout
   LOG_LEVEL                   fatal|error|warn|info|debug|trace|silent (default info)
   NODE_ENV                    development|production|test`;

@@ -3,6 +3,7 @@ import { AuditEvent } from '../modules/audit-log/audit-event.entity.js';
 import { uuid } from '../crypto/random.js';
 import type { Actor } from '../shared/request-context.js';
 import type { EventType } from './event-names.js';
+import type { EventPayloads } from './event-payloads.js';
 
 export const OUTBOX_CHANNEL = 'signet_outbox';
 
@@ -35,6 +36,13 @@ export function recordEvent(em: EntityManager, input: EventInput): AuditEvent {
     occurredAt: new Date(),
     relayedAt: null,
   });
+}
+
+/** `recordEvent` with the payload type-checked against the catalog (src/events/event-payloads.ts). */
+export function recordTypedEvent<T extends EventType & keyof EventPayloads>(
+  em: EntityManager, input: Omit<EventInput, 'type' | 'payload'> & { type: T; payload: EventPayloads[T] },
+): AuditEvent {
+  return recordEvent(em, input as EventInput);
 }
 
 /** Wakes the relay after a commit (LISTEN/NOTIFY); the relay's poll covers a missed notify. */

@@ -17,6 +17,7 @@ type Documents = {
     "\n  query AuditEvents($first: Int, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      edges { cursor node { id type targetType targetId requestId payload occurredAt actor { kind id clientId } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AuditEventsDocument,
     "\n  subscription AuditEventRecorded($filter: AuditEventSubscriptionFilter) {\n    auditEventRecorded(filter: $filter) { id type targetId requestId payload actor { kind clientId } }\n  }\n": typeof types.AuditEventRecordedDocument,
     "\n  mutation Rename($id: ID!, $input: TenantUpdateInput!) { tenantUpdate(id: $id, input: $input) { tenant { id } userErrors { code } } }\n": typeof types.RenameDocument,
+    "\n  query EventTypes($category: EventCategory) { eventCatalogVersion eventTypes(category: $category) { name description category severity } }\n": typeof types.EventTypesDocument,
     "\n  query Viewer {\n    viewer { kind subject clientId scopes tokenExpiresAt tenant { slug isSystem } homeTenant { slug } }\n  }\n": typeof types.ViewerDocument,
     "\n  query CurrentTenant { currentTenant { id slug name issuer } }\n": typeof types.CurrentTenantDocument,
     "\n  mutation TenantCreate($input: TenantCreateInput!) {\n    tenantCreate(input: $input) {\n      tenant { id slug name issuer isSystem signingKeys { kid alg status publicJwk } }\n      managementClient { clientId plaintextSecret }\n      userErrors { message field code }\n    }\n  }\n": typeof types.TenantCreateDocument,
@@ -32,6 +33,7 @@ const documents: Documents = {
     "\n  query AuditEvents($first: Int, $after: String, $filter: AuditEventFilter) {\n    auditEvents(first: $first, after: $after, filter: $filter) {\n      edges { cursor node { id type targetType targetId requestId payload occurredAt actor { kind id clientId } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AuditEventsDocument,
     "\n  subscription AuditEventRecorded($filter: AuditEventSubscriptionFilter) {\n    auditEventRecorded(filter: $filter) { id type targetId requestId payload actor { kind clientId } }\n  }\n": types.AuditEventRecordedDocument,
     "\n  mutation Rename($id: ID!, $input: TenantUpdateInput!) { tenantUpdate(id: $id, input: $input) { tenant { id } userErrors { code } } }\n": types.RenameDocument,
+    "\n  query EventTypes($category: EventCategory) { eventCatalogVersion eventTypes(category: $category) { name description category severity } }\n": types.EventTypesDocument,
     "\n  query Viewer {\n    viewer { kind subject clientId scopes tokenExpiresAt tenant { slug isSystem } homeTenant { slug } }\n  }\n": types.ViewerDocument,
     "\n  query CurrentTenant { currentTenant { id slug name issuer } }\n": types.CurrentTenantDocument,
     "\n  mutation TenantCreate($input: TenantCreateInput!) {\n    tenantCreate(input: $input) {\n      tenant { id slug name issuer isSystem signingKeys { kid alg status publicJwk } }\n      managementClient { clientId plaintextSecret }\n      userErrors { message field code }\n    }\n  }\n": types.TenantCreateDocument,
@@ -70,6 +72,10 @@ export function graphql(source: "\n  subscription AuditEventRecorded($filter: Au
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Rename($id: ID!, $input: TenantUpdateInput!) { tenantUpdate(id: $id, input: $input) { tenant { id } userErrors { code } } }\n"): (typeof documents)["\n  mutation Rename($id: ID!, $input: TenantUpdateInput!) { tenantUpdate(id: $id, input: $input) { tenant { id } userErrors { code } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EventTypes($category: EventCategory) { eventCatalogVersion eventTypes(category: $category) { name description category severity } }\n"): (typeof documents)["\n  query EventTypes($category: EventCategory) { eventCatalogVersion eventTypes(category: $category) { name description category severity } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

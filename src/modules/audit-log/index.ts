@@ -1,3 +1,5 @@
 export { AuditEvent } from './audit-event.entity.js';
 export { AuditLogService, toPublishedEvent, type PublishedEvent } from './audit-log.service.js';
 export { AuditEventResolver } from './graphql/audit-event.resolver.js';
+export { EventCatalogResolver } from './graphql/event-catalog.resolver.js';
+export { EventCategory, EventSeverity, EventTypeInfo } from './graphql/event-catalog.type.js';
