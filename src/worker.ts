@@ -8,6 +8,8 @@ import { systemEm } from './db/tenant-em.js';
 import { expirySweepProcessor } from './jobs/expiry-sweep.processor.js';
 import { outboxRelayProcessor } from './jobs/outbox-relay.processor.js';
 import { BULL_PREFIX, QUEUES, SCHEDULES } from './jobs/queues.js';
+import { webhookBackoff, webhookDeliveryProcessor, webhookJobOptions } from './jobs/webhook-delivery.processor.js';
+import { WebhookDeliveryService, type WebhookJob } from './modules/webhook/index.js';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -25,12 +27,24 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
 
   const relayQueue = new Queue(QUEUES.outboxRelay, opts);
   const sweepQueue = new Queue(QUEUES.expirySweep, opts);
+  const webhookQueue = new Queue<WebhookJob>(QUEUES.webhookDelivery, { ...opts, defaultJobOptions: webhookJobOptions(config.webhookRetryScheduleMs) });
+  const relayDeps = { webhookQueue };
+  const deliveries = new WebhookDeliveryService({
+    orm: c.orm, masterKey: c.masterKey, outbound: c.services.outboundPolicies,
+    settings: { allowLoopback: config.outboundAllowLoopback }, maxConsecutiveFailures: config.webhookMaxConsecutiveFailures,
+  });
   await relayQueue.upsertJobScheduler(SCHEDULES.outboxRelay.id, { every: SCHEDULES.outboxRelay.everyMs }, { name: 'relay', opts: { removeOnComplete: 100, removeOnFail: 100 } });
   await sweepQueue.upsertJobScheduler(SCHEDULES.expirySweep.id, { every: SCHEDULES.expirySweep.everyMs }, { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } });
 
   for (const q of [relayQueue, sweepQueue]) q.on('error', (err) => c.log.warn({ queue: q.name, err: err.message }, 'queue error'));
   const workers = [
-    new Worker(QUEUES.outboxRelay, outboxRelayProcessor(c.orm, c.redis), { ...opts, concurrency: 1 }),
+    new Worker(QUEUES.outboxRelay, outboxRelayProcessor(c.orm, c.redis, relayDeps), { ...opts, concurrency: 1 }),
+    // A killed worker's job is picked up by another after its lock (10 s) expires; graceful
+    // shutdown (close) waits for in-flight attempts, so it leaves no stalled job.
+    new Worker<WebhookJob>(QUEUES.webhookDelivery, webhookDeliveryProcessor(deliveries), {
+      ...opts, concurrency: 64, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5,
+      settings: { backoffStrategy: webhookBackoff(config.webhookRetryScheduleMs) },
+    }),
     new Worker(QUEUES.expirySweep, expirySweepProcessor(c.orm, { auditRetentionDays: config.auditRetentionDays }), { ...opts, concurrency: 1 }),
   ];
   for (const w of workers) {
@@ -48,7 +62,7 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
       do {
         again = false;
         try {
-          await drainOutbox(systemEm(c.orm), c.redis);
+          await drainOutbox(systemEm(c.orm), c.redis, 50, relayDeps);
         } catch (err) {
           c.log.warn({ err: (err as Error).message }, 'outbox relay failed; the scheduled relay will retry');
         }
@@ -81,6 +95,7 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
       await listener?.end().catch(() => undefined);
       await relayQueue.close();
       await sweepQueue.close();
+      await webhookQueue.close();
       await connection.quit().catch(() => connection.disconnect());
       await c.close();
       c.log.info('worker stopped');

@@ -12,7 +12,18 @@ import { systemEm } from '../db/tenant-em.js';
 import { issuerUrl } from '../protocol/request.js';
 import type { ProtocolPorts, ProtocolSettings } from '../protocol/ports.js';
 import { createLogger, type Logger } from '../shared/logger.js';
+import { Queue } from 'bullmq';
+import { hmacBase64url } from '../crypto/hashes.js';
+import { OutboxProtocolEvents } from '../events/protocol-events.js';
+import { GrantRecordStore } from '../modules/grant/index.js';
+import { InteractionRecordStore, InteractionService } from '../modules/interaction/index.js';
+import { BrowserSessionStore } from '../modules/session/index.js';
+import { UserAccountStore, UserService } from '../modules/user/index.js';
+import { BACKCHANNEL_LOGOUT_QUEUE, BackchannelLogoutNotifier, type BackchannelLogoutJob } from '../jobs/backchannel-logout.js';
+import { BULL_PREFIX } from '../jobs/queues.js';
 import type { Services } from './services.js';
+import { WebhookService } from '../modules/webhook/index.js';
+import { OutboundPolicyService } from '../modules/outbound-policy/index.js';
 
 export interface Container {
   config: Config;
@@ -26,6 +37,8 @@ export interface Container {
   issuers: TenantIssuerStore;
   keys: SigningKeyStore;
   system: BootstrapResult;
+  /** The master key (AES-256-GCM sealing of private keys and webhook secrets). */
+  masterKey: Buffer;
   close(): Promise<void>;
 }
 
@@ -65,16 +78,36 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   const eventBus = new EventBus(sub, log);
   const settings: ProtocolSettings = {
     publicUrl: config.publicUrl, accessTokenTtlSeconds: config.accessTokenTtlSeconds, managementAudience: `${config.publicUrl}/graphql`,
+    idTokenTtlSeconds: 3600, codeTtlSeconds: 60, refreshTokenTtlSeconds: 30 * 86_400, refreshTokenIdleTtlSeconds: 14 * 86_400,
+    interactionTtlSeconds: 30 * 60, secureCookies: config.publicUrl.startsWith('https:'),
   };
+  const accounts = new UserAccountStore(orm);
+  const sessions = new BrowserSessionStore(orm);
+  const grants = new GrantRecordStore(orm);
+  const logoutQueue = new Queue<BackchannelLogoutJob>(BACKCHANNEL_LOGOUT_QUEUE, { connection: redis, prefix: BULL_PREFIX });
+  logoutQueue.on('error', (err) => log.warn({ err: err.message }, 'backchannel logout queue error'));
+  const pairwiseKey = Buffer.from(hmacBase64url(master.key, 'signet:pairwise-subject'), 'base64url');
+  const ports: ProtocolPorts = {
+    issuers, clients: clientStore, keys, accounts, sessions, grants, consents: grants,
+    interactions: new InteractionRecordStore(orm),
+    events: new OutboxProtocolEvents(orm),
+    logout: new BackchannelLogoutNotifier({ queue: logoutQueue, clients: clientStore, participants: (t, sid) => sessions.participants(t, sid) }),
+    pairwiseSubject: (tenantId, sector, subject) => hmacBase64url(pairwiseKey, `${tenantId}|${sector}|${subject}`),
+  };
+  const outboundPolicies = new OutboundPolicyService({ systemTenantId: () => system.systemTenantId });
+  const webhooks = new WebhookService({ masterKey: master.key, outbound: outboundPolicies, settings: { allowLoopback: config.outboundAllowLoopback } });
   const services: Services = {
+    webhooks, outboundPolicies,
     tenants, signingKeys, clients, auditLog: new AuditLogService(), eventBus,
     issuerUrl: (slug) => issuerUrl(config.publicUrl, slug),
+    users: new UserService(),
+    interactions: new InteractionService({ orm, clients: clientStore, accounts, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) }),
   };
   const verifier = new ManagementTokenVerifier({ publicUrl: config.publicUrl, audience: settings.managementAudience, issuers, keys });
   return {
-    config, log, orm, redis, services, settings, verifier, issuers, keys, system,
-    ports: { issuers, clients: clientStore, keys },
+    config, log, orm, redis, services, settings, verifier, issuers, keys, system, masterKey: master.key, ports,
     async close() {
+      await logoutQueue.close();
       sub.disconnect();
       await redis.quit().catch(() => redis.disconnect());
       await orm.close(true);

@@ -8,11 +8,14 @@ import { NodeResolver } from '../graph/node/node.resolver.js';
 import { ViewerResolver } from '../modules/access/index.js';
 import { AuditEventResolver, EventCatalogResolver } from '../modules/audit-log/index.js';
 import { TenantConnectionResolver, TenantResolver } from '../modules/tenant/index.js';
+import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/index.js';
+import { OutboundPolicyResolver } from '../modules/outbound-policy/index.js';
 import type { RequestContext } from '../shared/request-context.js';
 import type { Logger } from '../shared/logger.js';
 import { currentRequestId } from '../shared/request-scope.js';
 
-const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver, EventCatalogResolver] as const;
+const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver, EventCatalogResolver,
+  WebhookResolver, WebhookDeliveryResolver, OutboundPolicyResolver] as const;
 
 let schemaPromise: Promise<GraphQLSchema> | undefined;
 

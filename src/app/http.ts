@@ -9,6 +9,8 @@ import { createApollo } from './graphql.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
+import { registerBrowserRoutes } from './browser-routes.js';
+import { registerAdminRoutes } from './admin-routes.js';
 import { authenticate, createRequestContext, TENANT_HEADER } from './request-context.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -98,6 +100,8 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
 
   registerHealthRoutes(app, c, metrics);
   registerOAuthRoutes(app, c);
+  registerBrowserRoutes(app, c);
+  registerAdminRoutes(app, c);
 
   const apollo = await createApollo(c.log, { production: c.config.nodeEnv === 'production', plugins: [fastifyApolloDrainPlugin(app)] });
   await apollo.start();

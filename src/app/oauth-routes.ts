@@ -2,10 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { discoveryEndpoint } from '../protocol/endpoints/discovery/index.js';
 import { jwksEndpoint } from '../protocol/endpoints/jwks/index.js';
 import { tokenEndpoint } from '../protocol/endpoints/token/index.js';
+import { introspectionEndpoint } from '../protocol/endpoints/introspect/index.js';
+import { revocationEndpoint } from '../protocol/endpoints/revoke/index.js';
+import { userinfoEndpoint } from '../protocol/endpoints/userinfo/index.js';
 import { NO_STORE } from '../protocol/respond.js';
 import { issuerUrl, type OAuthRequest, type OAuthResponse } from '../protocol/request.js';
 import type { IssuerRecord } from '../protocol/ports.js';
 import { ALL_MANAGEMENT_SCOPES, TENANT_MANAGEMENT_SCOPES } from '../shared/management-scopes.js';
+import { OIDC_SCOPES } from '../protocol/tokens/claims.js';
 import type { Container } from './container.js';
 
 type SlugRequest = FastifyRequest<{ Params: { slug: string } }>;
@@ -31,7 +35,7 @@ export function registerOAuthRoutes(app: FastifyInstance, c: Container): void {
     send(reply, discoveryEndpoint({
       issuer: issuerUrl(c.config.publicUrl, tenant.slug),
       // platform:admin exists only in the system tenant.
-      scopesSupported: tenant.tenantId === c.system.systemTenantId ? ALL_MANAGEMENT_SCOPES : TENANT_MANAGEMENT_SCOPES,
+      scopesSupported: [...OIDC_SCOPES, ...(tenant.tenantId === c.system.systemTenantId ? ALL_MANAGEMENT_SCOPES : TENANT_MANAGEMENT_SCOPES)],
     })));
 
   app.get('/t/:slug/.well-known/openid-configuration', discovery);
@@ -42,19 +46,29 @@ export function registerOAuthRoutes(app: FastifyInstance, c: Container): void {
 
   app.get('/t/:slug/.well-known/jwks.json', withIssuer(async (_req, reply, tenant) => send(reply, await jwksEndpoint(tenant.tenantId, c.keys))));
 
+  const oauthRequest = (req: SlugRequest, tenant: IssuerRecord): OAuthRequest => ({
+    issuer: issuerUrl(c.config.publicUrl, tenant.slug),
+    tenant,
+    method: req.method,
+    headers: req.headers,
+    body: (req.body && typeof req.body === 'object' && !('__unparsed' in req.body) ? req.body : {}) as OAuthRequest['body'],
+    contentType: req.headers['content-type'],
+  });
+
   app.route({
-    method: ['POST', 'GET', 'PUT'],
-    url: '/t/:slug/oauth/token',
-    handler: withIssuer(async (req, reply, tenant) => {
-      const oreq: OAuthRequest = {
-        issuer: issuerUrl(c.config.publicUrl, tenant.slug),
-        tenant,
-        method: req.method,
-        headers: req.headers,
-        body: (req.body && typeof req.body === 'object' && !('__unparsed' in req.body) ? req.body : {}) as OAuthRequest['body'],
-        contentType: req.headers['content-type'],
-      };
-      return send(reply, await tokenEndpoint(oreq, c.ports, c.settings));
-    }),
+    method: ['POST', 'GET', 'PUT'], url: '/t/:slug/oauth/token',
+    handler: withIssuer(async (req, reply, tenant) => send(reply, await tokenEndpoint(oauthRequest(req, tenant), c.ports, c.settings))),
+  });
+  app.route({
+    method: ['POST', 'GET'], url: '/t/:slug/oauth/introspect',
+    handler: withIssuer(async (req, reply, tenant) => send(reply, await introspectionEndpoint(oauthRequest(req, tenant), c.ports))),
+  });
+  app.route({
+    method: ['POST', 'GET'], url: '/t/:slug/oauth/revoke',
+    handler: withIssuer(async (req, reply, tenant) => send(reply, await revocationEndpoint(oauthRequest(req, tenant), c.ports))),
+  });
+  app.route({
+    method: ['GET', 'POST'], url: '/t/:slug/userinfo',
+    handler: withIssuer(async (req, reply, tenant) => send(reply, await userinfoEndpoint({ ...oauthRequest(req, tenant), query: (req.query ?? {}) as Record<string, unknown> }, c.ports))),
   });
 }

@@ -3,6 +3,10 @@ import type { ClientService } from '../modules/client/index.js';
 import type { SigningKeyService } from '../modules/signing-key/index.js';
 import type { TenantService } from '../modules/tenant/index.js';
 import type { EventBus } from '../graph/pubsub.js';
+import type { UserService } from '../modules/user/index.js';
+import type { InteractionService } from '../modules/interaction/index.js';
+import type { WebhookService } from '../modules/webhook/index.js';
+import type { OutboundPolicyService } from '../modules/outbound-policy/index.js';
 
 /** The services resolvers and processors call (through `ctx.services`). Built once per process. */
 export interface Services {
@@ -11,5 +15,9 @@ export interface Services {
   clients: ClientService;
   auditLog: AuditLogService;
   eventBus: EventBus;
+  webhooks: WebhookService;
+  outboundPolicies: OutboundPolicyService;
   issuerUrl(slug: string): string;
+  users: UserService;
+  interactions: InteractionService;
 }

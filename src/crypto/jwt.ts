@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { SignJWT, jwtVerify, decodeProtectedHeader, errors as joseErrors, type JWTPayload } from 'jose';
+import { SignJWT, jwtVerify, decodeProtectedHeader, createLocalJWKSet, errors as joseErrors, type JWK, type JSONWebKeySet, type JWTPayload } from 'jose';
 import type { SigningAlg } from './keys.js';
 
 export interface SigningKeyHandle {
@@ -56,6 +56,23 @@ export async function verifyJwt(token: string, key: KeyObject, options: VerifyOp
       typ: options.typ,
       algorithms: options.algorithms,
       clockTolerance: options.clockToleranceSeconds ?? 5,
+    });
+    return payload;
+  } catch (err) {
+    if (err instanceof joseErrors.JWTExpired) throw new JwtInvalid('token is expired');
+    if (err instanceof joseErrors.JWTClaimValidationFailed) throw new JwtInvalid(`token claim "${err.claim}" is invalid`);
+    if (err instanceof joseErrors.JOSEError) throw new JwtInvalid('token signature or format is invalid');
+    throw err;
+  }
+}
+
+/** Verifies a JWT against a JWK Set (client keys for private_key_jwt), picking by kid/alg. */
+export async function verifyJwtWithJwks(token: string, jwks: { keys: JWK[] }, options: VerifyOptions & { requireClaims?: string[] }): Promise<JWTPayload> {
+  try {
+    const set = createLocalJWKSet(jwks as JSONWebKeySet);
+    const { payload } = await jwtVerify(token, set, {
+      issuer: options.issuer, audience: options.audience, algorithms: options.algorithms,
+      clockTolerance: options.clockToleranceSeconds ?? 5, requiredClaims: options.requireClaims,
     });
     return payload;
   } catch (err) {

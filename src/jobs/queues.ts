@@ -2,6 +2,8 @@
 export const QUEUES = {
   outboxRelay: 'outbox-relay',
   expirySweep: 'expiry-sweep',
+  /** One job per (event, endpoint), jobId `${eventId}-${endpointId}`; `redeliver-${eventId}` for manual redeliveries. */
+  webhookDelivery: 'webhook-delivery',
 } as const;
 
 export const SCHEDULES = {

@@ -47,3 +47,29 @@ export class ServerError extends OAuthError {
   readonly error = 'server_error';
   override readonly status = 500;
 }
+
+/** RFC 6749 §4.1.2.1 / OIDC Core §3.1.2.6 authorization errors (sent to the redirect URI). */
+export class UnsupportedResponseType extends OAuthError { readonly error = 'unsupported_response_type'; }
+export class AccessDenied extends OAuthError { readonly error = 'access_denied'; }
+export class LoginRequired extends OAuthError { readonly error = 'login_required'; }
+export class ConsentRequired extends OAuthError { readonly error = 'consent_required'; }
+export class InteractionRequired extends OAuthError { readonly error = 'interaction_required'; }
+export class RequestNotSupported extends OAuthError { readonly error = 'request_not_supported'; }
+export class RequestUriNotSupported extends OAuthError { readonly error = 'request_uri_not_supported'; }
+export class RegistrationNotSupported extends OAuthError { readonly error = 'registration_not_supported'; }
+/** RFC 6750 §3.1: the access token is expired, revoked, malformed or invalid. */
+export class InvalidToken extends OAuthError {
+  readonly error = 'invalid_token';
+  override readonly status = 401;
+  override headers(): Record<string, string> {
+    return { 'www-authenticate': `Bearer realm="signet", error="invalid_token", error_description="${this.description.replace(/"/g, "'")}"` };
+  }
+}
+/** RFC 6750 §3.1: the token lacks the scope the resource needs. */
+export class InsufficientScope extends OAuthError {
+  readonly error = 'insufficient_scope';
+  override readonly status = 403;
+  override headers(): Record<string, string> {
+    return { 'www-authenticate': `Bearer realm="signet", error="insufficient_scope", error_description="${this.description.replace(/"/g, "'")}"` };
+  }
+}

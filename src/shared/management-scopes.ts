@@ -12,6 +12,8 @@ export const MANAGEMENT_SCOPES = {
   'interactions:write': 'Accept or reject login and consent challenges.',
   'audit:read': 'Read the audit log.',
   'events:subscribe': 'Subscribe to live events over graphql-ws.',
+  'webhooks:read': 'Read webhook endpoints, their delivery logs and success rates, and the outbound (SSRF) policies.',
+  'webhooks:write': 'Create, change, test and delete webhook endpoints, rotate their secrets, redeliver, and set outbound policies.',
 } as const;
 export type ManagementScope = keyof typeof MANAGEMENT_SCOPES;
 export const ALL_MANAGEMENT_SCOPES = Object.keys(MANAGEMENT_SCOPES) as ManagementScope[];

@@ -31,6 +31,12 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     SIGNET_ROOT_CLIENT_ID: inject('rootClientId'),
     SIGNET_ROOT_CLIENT_SECRET: inject('rootClientSecret'),
     SIGNET_LOG_FILE: path.join(inject('logDir'), `serve-${process.pid}-${randomHex(4)}.log`),
+    // Webhook tests deliver to receivers on 127.0.0.1, and every test worker may pick their jobs:
+    // all of them allow loopback and retry fast (0.2 s, 0.4 s, 0.8 s: 4 attempts), and disable an
+    // endpoint after 6 consecutive failed attempts.
+    SIGNET_OUTBOUND_ALLOW_LOOPBACK: 'true',
+    SIGNET_WEBHOOK_RETRY_SCHEDULE: '0.2,0.4,0.8',
+    SIGNET_WEBHOOK_MAX_FAILURES: '6',
     ...extra,
   };
 }

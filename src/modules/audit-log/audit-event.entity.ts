@@ -22,10 +22,17 @@ export const AuditEvent = defineEntity({
     payload: p.json<Record<string, unknown>>(),
     occurredAt: p.datetime(),
     relayedAt: p.datetime().nullable(),
+    /**
+     * Position in the relay's publication order (assigned under a lock when the row is published,
+     * so live subscribers see events in this order). Resumable subscriptions replay from it.
+     */
+    relaySeq: p.bigint('number').nullable(),
   },
   indexes: [
     { properties: ['tenant', 'occurredAt'] },
     { name: 'audit_event_unrelayed_idx', properties: ['occurredAt'], where: 'relayed_at is null' },
+    { name: 'audit_event_relay_seq_idx', properties: ['tenant', 'relaySeq'] },
+    { name: 'audit_event_relay_seq_global_idx', properties: ['relaySeq'] },
   ],
   filters: tenantFilter,
 });

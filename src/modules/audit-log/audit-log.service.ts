@@ -22,6 +22,8 @@ export interface PublishedEvent {
   requestId: string | null;
   payload: Record<string, unknown>;
   occurredAt: string;
+  /** Position in relay order (live events and replays); absent for events not relayed yet. */
+  seq?: number;
 }
 
 export function toPublishedEvent(e: AuditEvent): PublishedEvent {
@@ -29,6 +31,7 @@ export function toPublishedEvent(e: AuditEvent): PublishedEvent {
     id: e.id, tenantId: e.tenant, type: e.type, actorKind: e.actorKind, actorId: e.actorId,
     actorClientId: e.actorClientId ?? null, targetType: e.targetType ?? null, targetId: e.targetId ?? null,
     requestId: e.requestId ?? null, payload: e.payload, occurredAt: e.occurredAt.toISOString(),
+    ...(e.relaySeq != null ? { seq: Number(e.relaySeq) } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { tenantEm } from '../../db/tenant-em.js';
 import type { ClientRecord, ClientStore } from '../../protocol/ports.js';
 import { TtlCache } from '../../shared/ttl-cache.js';
 import { isCleanIdentifier } from '../../shared/text.js';
+import type { JWK, SigningAlg } from '../../crypto/keys.js';
 import { Client, ClientSecret } from './client.entity.js';
 
 interface CachedClient {
@@ -34,6 +35,12 @@ export class ClientRecordStore implements ClientStore {
           tenantId, clientId: c.clientId, name: c.name, kind: c.kind, confidential: c.confidential,
           grantTypes: c.grantTypes, scopes: c.scopes, audiences: c.audiences,
           tokenEndpointAuthMethod: c.tokenEndpointAuthMethod, accessTokenTtl: c.accessTokenTtl ?? null, disabled: c.disabled,
+          applicationType: c.applicationType === 'native' ? 'native' : 'web', redirectUris: c.redirectUris,
+          postLogoutRedirectUris: c.postLogoutRedirectUris, responseTypes: c.responseTypes, skipConsent: c.skipConsent,
+          enforcePkce: c.enforcePkce, subjectType: c.subjectType === 'pairwise' ? 'pairwise' : 'public',
+          sectorIdentifier: c.sectorIdentifier ?? null, idTokenSignedResponseAlg: c.idTokenSignedResponseAlg as SigningAlg,
+          accessTokenFormat: c.accessTokenFormat === 'opaque' ? 'opaque' : 'jwt', jwks: (c.jwks as { keys: JWK[] } | null) ?? null,
+          backchannelLogoutUri: c.backchannelLogoutUri ?? null, refreshTokenTtl: c.refreshTokenTtl ?? null, refreshTokenIdleTtl: c.refreshTokenIdleTtl ?? null,
         },
         secrets: secrets.map((s) => ({ hash: s.secretHash, expiresAt: s.expiresAt ? s.expiresAt.getTime() : null })),
       };

@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { tenantColumn, tenantFilter } from '../../db/tenant-scoped.js';
+import type { GrantSnapshot } from '../../protocol/ports.js';
 
 /**
  * A user's consent to a client: what was granted, remembered until `rememberUntil` (null: not
@@ -25,21 +26,7 @@ export const Consent = defineEntity({
 });
 export type Consent = InferEntity<typeof Consent>;
 
-/** What every token minted from one authorization shares; the unit of revocation ("family"). */
-export interface GrantSnapshot {
-  subject: string;
-  clientId: string;
-  scopes: string[];
-  audience: string;
-  sid: string | null;
-  authTime: number | null;
-  acr: string | null;
-  amr: string[] | null;
-  nonce: string | null;
-  claims: Record<string, unknown> | null;
-  sessionClaims: { access_token?: Record<string, unknown>; id_token?: Record<string, unknown> } | null;
-  consentId: string | null;
-}
+export type { GrantSnapshot };
 
 /** An authorization code: single use, short-lived, stored as SHA-256. */
 export const AuthorizationCode = defineEntity({

@@ -2,11 +2,8 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { tenantColumn, tenantFilter } from '../../db/tenant-scoped.js';
 import type { AuthorizationRequest } from '../../protocol/interaction/authorization-request.js';
 
-export const INTERACTION_STATES = [
-  'login_pending', 'login_accepted', 'login_rejected',
-  'consent_pending', 'consent_accepted', 'consent_rejected', 'completed',
-] as const;
-export type InteractionState = (typeof INTERACTION_STATES)[number];
+import { INTERACTION_STATES } from '../../protocol/interaction/state-machine.js';
+export { INTERACTION_STATES, type InteractionState } from '../../protocol/interaction/state-machine.js';
 
 /**
  * One authorization request in flight: its validated parameters, then the login and consent

@@ -22,6 +22,8 @@ export const BrowserSession = defineEntity({
     lastActiveAt: p.datetime(),
     expiresAt: p.datetime().index(),
     endedAt: p.datetime().nullable(),
+    /** Clients that received tokens in this session: Back-Channel Logout targets. */
+    clients: p.array().default([]),
   },
   indexes: [{ properties: ['tenant', 'subject'] }],
   filters: tenantFilter,

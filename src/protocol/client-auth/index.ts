@@ -1,33 +1,40 @@
 /**
- * Client authentication at the token endpoint.
+ * Client authentication at the token, introspection and revocation endpoints.
  * - RFC 6749 §2.3: the client MUST NOT use more than one authentication method in a request.
  * - RFC 6749 §3.2.1: confidential clients authenticate at the token endpoint.
  * - The method used must be the client's registered token_endpoint_auth_method (RFC 7591 §2).
  * - An unknown client and a wrong secret get the same answer, so client ids cannot be probed.
+ * - Public clients (`none`, RFC 6749 §2.1) identify themselves with client_id only.
  */
 import { InvalidClient, InvalidRequest } from '../errors.js';
 import { param } from '../params.js';
-import type { ClientRecord, ClientStore } from '../ports.js';
+import type { ClientRecord, ClientStore, GrantStore } from '../ports.js';
+import { authenticatePrivateKeyJwt } from './private-key-jwt.js';
 import type { OAuthRequest } from '../request.js';
 import { readBasicCredentials, type PresentedSecret } from './client-secret-basic.js';
 import { readPostCredentials } from './client-secret-post.js';
 
-export const SUPPORTED_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+export const SUPPORTED_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 
-export async function authenticateClient(req: OAuthRequest, clients: ClientStore): Promise<ClientRecord> {
+export async function authenticateClient(req: OAuthRequest, clients: ClientStore, grants: GrantStore): Promise<ClientRecord> {
   const authz = req.headers.authorization;
   const header = typeof authz === 'string' && authz.length > 0 ? authz : undefined;
   const post = readPostCredentials(req);
   const bodyCredential = param(req, 'client_secret') !== undefined || param(req, 'client_assertion') !== undefined;
   if (header && bodyCredential) throw new InvalidRequest('client authentication must only be provided using one mechanism');
   if (param(req, 'client_assertion') !== undefined) {
-    throw new InvalidClient('client_assertion authentication is not supported for this client');
+    if (post) throw new InvalidRequest('client authentication must only be provided using one mechanism');
+    return authenticatePrivateKeyJwt(req, clients, grants);
   }
   let presented: PresentedSecret | undefined;
   if (header) presented = readBasicCredentials(header);
   else presented = post;
   if (!presented) {
-    throw new InvalidClient(param(req, 'client_id') ? 'client authentication failed: no client secret presented' : 'no client authentication mechanism provided');
+    const clientId = param(req, 'client_id');
+    if (!clientId) throw new InvalidClient('no client authentication mechanism provided');
+    const pub = await clients.find(req.tenant.tenantId, clientId);
+    if (pub && !pub.disabled && !pub.confidential && pub.tokenEndpointAuthMethod === 'none') return pub;
+    throw new InvalidClient('client authentication failed: no client secret presented');
   }
   const scheme = presented.method === 'client_secret_basic' ? 'Basic' : undefined;
   const failed = () => new InvalidClient('client authentication failed', scheme);

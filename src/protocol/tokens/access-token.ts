@@ -6,7 +6,8 @@
  */
 import { signJwt } from '../../crypto/jwt.js';
 import { randomToken } from '../../crypto/random.js';
-import type { KeyStore } from '../ports.js';
+import type { GrantStore, KeyStore } from '../ports.js';
+import { sha256Hex } from '../../crypto/secrets.js';
 
 export interface AccessTokenInput {
   tenantId: string;
@@ -42,5 +43,38 @@ export async function issueAccessToken(keys: KeyStore, input: AccessTokenInput):
     exp: iat + input.ttlSeconds,
     jti,
   }, signer, 'at+jwt');
+  return { token, jti, expiresIn: input.ttlSeconds };
+}
+
+/**
+ * Access tokens for user grants: an RFC 9068 JWT (jti recorded) or, per client, an opaque
+ * reference token (only its SHA-256 recorded). Either way a record exists, so revocation and
+ * introspection see it. `sub` is the account id (pairwise subjects are for ID tokens/userinfo).
+ */
+export async function issueUserAccessToken(keys: KeyStore, grants: GrantStore, input: AccessTokenInput & {
+  format: 'jwt' | 'opaque'; familyId: string; extraClaims?: Record<string, unknown>;
+  /** The claims parameter's userinfo member, kept with the record for the userinfo endpoint. */
+  userinfoRequest?: Record<string, unknown>;
+}): Promise<IssuedAccessToken> {
+  const iat = Math.floor(Date.now() / 1000);
+  const record = {
+    familyId: input.familyId, format: input.format, clientId: input.clientId, subject: input.subject,
+    scopes: [...input.scopes], audience: input.audience,
+    claims: input.userinfoRequest ? { userinfoRequest: input.userinfoRequest } : null, issuedAt: iat, expiresAt: iat + input.ttlSeconds,
+  };
+  if (input.format === 'opaque') {
+    const token = randomToken(32);
+    await grants.saveAccess(input.tenantId, sha256Hex(token), record);
+    return { token, jti: '', expiresIn: input.ttlSeconds };
+  }
+  const jti = randomToken(16);
+  const signer = await keys.activeSigningKey(input.tenantId, ACCESS_TOKEN_ALG);
+  const reserved = new Set(['iss', 'sub', 'aud', 'client_id', 'scope', 'iat', 'exp', 'jti', 'nbf']);
+  const extra = Object.fromEntries(Object.entries(input.extraClaims ?? {}).filter(([k]) => !reserved.has(k)));
+  const token = await signJwt({
+    ...extra, iss: input.issuer, sub: input.subject, aud: input.audience, client_id: input.clientId,
+    scope: input.scopes.join(' '), iat, exp: iat + input.ttlSeconds, jti,
+  }, signer, 'at+jwt');
+  await grants.saveAccess(input.tenantId, jti, record);
   return { token, jti, expiresIn: input.ttlSeconds };
 }

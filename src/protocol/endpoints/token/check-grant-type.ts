@@ -8,7 +8,7 @@ import { requireParam } from '../../params.js';
 import type { ClientRecord } from '../../ports.js';
 import type { OAuthRequest } from '../../request.js';
 
-export const SUPPORTED_GRANT_TYPES = ['client_credentials'] as const;
+export const SUPPORTED_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export type SupportedGrantType = (typeof SUPPORTED_GRANT_TYPES)[number];
 
 export function checkGrantType(req: OAuthRequest): SupportedGrantType {

@@ -8,6 +8,8 @@
  * Responses carry Cache-Control: no-store and Pragma: no-cache (RFC 6749 §5.1).
  */
 import { clientCredentialsGrant } from '../../grants/client-credentials.js';
+import { authorizationCodeGrant } from '../../grants/authorization-code.js';
+import { refreshTokenGrant } from '../../grants/refresh-token.js';
 import { authenticateClient } from '../../client-auth/index.js';
 import type { ProtocolPorts, ProtocolSettings } from '../../ports.js';
 import type { OAuthRequest, OAuthResponse } from '../../request.js';
@@ -15,13 +17,19 @@ import { checkClientGrant, checkGrantType } from './check-grant-type.js';
 import { checkRequestFormat } from './check-request-format.js';
 import { errorResponse, NO_STORE } from '../../respond.js';
 
+const GRANTS = {
+  authorization_code: authorizationCodeGrant,
+  refresh_token: refreshTokenGrant,
+  client_credentials: clientCredentialsGrant,
+} as const;
+
 export async function tokenEndpoint(req: OAuthRequest, ports: ProtocolPorts, settings: ProtocolSettings): Promise<OAuthResponse> {
   try {
     checkRequestFormat(req);
     const grantType = checkGrantType(req);
-    const client = await authenticateClient(req, ports.clients);
+    const client = await authenticateClient(req, ports.clients, ports.grants);
     checkClientGrant(client, grantType);
-    const body = await clientCredentialsGrant(req, client, ports, settings);
+    const body = await GRANTS[grantType](req, client, ports, settings);
     return { status: 200, headers: { ...NO_STORE, 'content-type': 'application/json; charset=utf-8' }, body };
   } catch (err) {
     return errorResponse(err);

@@ -1,0 +1,2 @@
+export { Consent, AuthorizationCode, RefreshToken, AccessTokenRecord, UsedAssertion } from './grant.entity.js';
+export { GrantRecordStore } from './grant.store.js';

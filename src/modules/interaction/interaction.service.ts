@@ -1,0 +1,220 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { randomToken, uuid } from '../../crypto/random.js';
+import { sha256Hex } from '../../crypto/secrets.js';
+import { tenantEm } from '../../db/tenant-em.js';
+import { notifyOutbox, recordEvent } from '../../events/outbox.js';
+import { resumeUrl } from '../../protocol/interaction/decide.js';
+import { sourcesOf, type InteractionEvent } from '../../protocol/interaction/state-machine.js';
+import type { AccountStore, ClientStore } from '../../protocol/ports.js';
+import { assertThat } from '../../shared/domain-error.js';
+import type { Actor } from '../../shared/request-context.js';
+import { Interaction } from './interaction.entity.js';
+import { InteractionError, InteractionErrorCode } from './interaction.errors.js';
+
+export interface LoginAcceptInput {
+  subject: string;
+  remember?: boolean;
+  remember_for?: number;
+  acr?: string;
+  amr?: string[];
+  context?: Record<string, unknown>;
+}
+
+export interface ConsentAcceptInput {
+  grant_scope?: string[];
+  grant_access_token_audience?: string[];
+  remember?: boolean;
+  remember_for?: number;
+  session?: { access_token?: Record<string, unknown>; id_token?: Record<string, unknown> };
+}
+
+export interface RejectInput {
+  error?: string;
+  error_description?: string;
+}
+
+export interface ClientView {
+  client_id: string;
+  client_name: string;
+}
+
+export interface LoginRequestView {
+  challenge: string;
+  skip: boolean;
+  subject: string;
+  client: ClientView;
+  request_url: string;
+  requested_scope: string[];
+  requested_access_token_audience: string[];
+  oidc_context: { acr_values: string[]; ui_locales: string[]; login_hint?: string; claims?: unknown };
+  session_id: string | null;
+}
+
+export interface ConsentRequestView {
+  challenge: string;
+  skip: boolean;
+  subject: string;
+  client: ClientView;
+  request_url: string;
+  requested_scope: string[];
+  requested_access_token_audience: string[];
+  oidc_context: LoginRequestView['oidc_context'];
+  login_session_id: string | null;
+  acr: string | null;
+  amr: string[];
+  context: Record<string, unknown> | null;
+}
+
+const bad = (message: string, field: string) => new InteractionError(InteractionErrorCode.INVALID_INPUT, message, [field]);
+const notFound = () => new InteractionError(InteractionErrorCode.NOT_FOUND, 'challenge not found or expired', ['challenge']);
+const OAUTH_ERROR = /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,100}$/;
+
+/**
+ * The login and consent challenge API (what a tenant's own login UI calls, and what Signet's
+ * hosted pages use): read a challenge, accept or reject it. Each answer moves the interaction
+ * once (state-machine.ts) and returns where to send the browser. Emits Login.Succeeded,
+ * Consent.Granted.
+ */
+export class InteractionService {
+  constructor(private readonly deps: { orm: MikroORM; clients: ClientStore; accounts: AccountStore; issuerUrl: (slug: string) => string }) {}
+
+  private async byChallenge(em: EntityManager, tenantId: string, kind: 'login' | 'consent', challenge: string): Promise<Interaction> {
+    assertThat(typeof challenge === 'string' && /^[A-Za-z0-9_-]{43}$/.test(challenge), notFound);
+    const where = kind === 'login' ? { loginChallengeHash: sha256Hex(challenge) } : { consentChallengeHash: sha256Hex(challenge) };
+    const i = await em.findOne(Interaction, { ...where, tenant: tenantId, expiresAt: { $gt: new Date() } });
+    assertThat(i, notFound);
+    return i;
+  }
+
+  private async clientView(tenantId: string, clientId: string): Promise<ClientView> {
+    const c = await this.deps.clients.find(tenantId, clientId);
+    return { client_id: clientId, client_name: c?.name ?? clientId };
+  }
+
+  private oidcContext(i: Interaction): LoginRequestView['oidc_context'] {
+    return {
+      acr_values: i.request.acrValues ?? [], ui_locales: i.request.uiLocales?.split(' ').filter(Boolean) ?? [],
+      ...(i.request.loginHint ? { login_hint: i.request.loginHint } : {}), ...(i.request.claims ? { claims: i.request.claims } : {}),
+    };
+  }
+
+  async getLogin(tenantId: string, challenge: string): Promise<LoginRequestView> {
+    const i = await this.byChallenge(tenantEm(this.deps.orm, tenantId), tenantId, 'login', challenge);
+    return {
+      challenge, skip: i.loginSkipped, subject: i.subject ?? '', client: await this.clientView(tenantId, i.clientId),
+      request_url: i.request.requestUrl, requested_scope: i.request.scopes, requested_access_token_audience: [i.request.audience],
+      oidc_context: this.oidcContext(i), session_id: i.sessionId ?? null,
+    };
+  }
+
+  async getConsent(tenantId: string, challenge: string): Promise<ConsentRequestView> {
+    const i = await this.byChallenge(tenantEm(this.deps.orm, tenantId), tenantId, 'consent', challenge);
+    return {
+      challenge, skip: false, subject: i.subject ?? '', client: await this.clientView(tenantId, i.clientId),
+      request_url: i.request.requestUrl, requested_scope: i.request.scopes, requested_access_token_audience: [i.request.audience],
+      oidc_context: this.oidcContext(i), login_session_id: i.sessionId ?? null, acr: i.acr ?? null, amr: i.amr ?? [],
+      context: i.loginContext ?? null,
+    };
+  }
+
+  /** Moves the interaction (conditional update: exactly once) and hands out a resume verifier. */
+  private async answer(tenantId: string, slug: string, kind: 'login' | 'consent', challenge: string, event: InteractionEvent,
+    change: (i: Interaction) => Partial<Interaction>,
+    inTransaction?: (i: Interaction, tx: EntityManager) => Promise<void> | void): Promise<{ redirect_to: string }> {
+    const em = tenantEm(this.deps.orm, tenantId);
+    const i = await this.byChallenge(em, tenantId, kind, challenge);
+    assertThat(sourcesOf(event).includes(i.state), new InteractionError(InteractionErrorCode.ALREADY_HANDLED, `the ${kind} challenge has already been answered`, ['challenge']));
+    const fields = change(i);
+    const verifier = randomToken(32);
+    await em.transactional(async (tx) => {
+      const moved = await tx.nativeUpdate(Interaction, { id: i.id, tenant: tenantId, state: { $in: sourcesOf(event) } }, {
+        ...fields, verifierHash: sha256Hex(verifier),
+      } as never);
+      if (moved !== 1) throw new InteractionError(InteractionErrorCode.ALREADY_HANDLED, `the ${kind} challenge has already been answered`, ['challenge']);
+      await inTransaction?.(i, tx as EntityManager);
+      await tx.flush();
+    });
+    if (inTransaction) await notifyOutbox(em);
+    return { redirect_to: resumeUrl(this.deps.issuerUrl(slug), verifier) };
+  }
+
+  async acceptLogin(tenantId: string, slug: string, challenge: string, input: LoginAcceptInput, actor: Actor, requestId?: string) {
+    const subject = input.subject;
+    assertThat(typeof subject === 'string' && subject.length > 0 && subject.length <= 200, bad('subject is required', 'subject'));
+    if (input.remember !== undefined) assertThat(typeof input.remember === 'boolean', bad('remember must be a boolean', 'remember'));
+    if (input.remember_for !== undefined) assertThat(Number.isInteger(input.remember_for) && input.remember_for >= 0 && input.remember_for <= 31_536_000, bad('remember_for must be 0-31536000 seconds', 'remember_for'));
+    if (input.acr !== undefined) assertThat(typeof input.acr === 'string' && input.acr.length <= 100, bad('acr must be a string of at most 100 characters', 'acr'));
+    if (input.amr !== undefined) assertThat(Array.isArray(input.amr) && input.amr.length <= 10 && input.amr.every((a) => typeof a === 'string' && a.length <= 40), bad('amr must be a list of at most 10 short strings', 'amr'));
+    if (input.context !== undefined) assertThat(input.context !== null && typeof input.context === 'object' && !Array.isArray(input.context) && JSON.stringify(input.context).length <= 4096, bad('context must be an object of at most 4 KiB', 'context'));
+    const account = await this.deps.accounts.find(tenantId, subject);
+    assertThat(account?.active, new InteractionError(InteractionErrorCode.SUBJECT_INVALID, 'subject is not an active user of this tenant', ['subject']));
+    return this.answer(tenantId, slug, 'login', challenge, 'acceptLogin', () => ({
+      state: 'login_accepted', subject, authTime: new Date(), acr: input.acr ?? '0', amr: input.amr ?? [],
+      remember: input.remember ?? false, rememberFor: input.remember_for ?? null, loginContext: input.context ?? null,
+    }), (i, tx) => {
+      recordEvent(tx, {
+        tenantId, type: 'Login.Succeeded', actor, requestId, target: { type: 'User', id: subject },
+        payload: { clientId: i.clientId, amr: input.amr ?? [], acr: input.acr ?? '0' },
+      });
+    });
+  }
+
+  async rejectLogin(tenantId: string, slug: string, challenge: string, input: RejectInput) {
+    const error = this.rejection(input);
+    return this.answer(tenantId, slug, 'login', challenge, 'rejectLogin', () => ({ state: 'login_rejected', error }));
+  }
+
+  async acceptConsent(tenantId: string, slug: string, challenge: string, input: ConsentAcceptInput, actor: Actor, requestId?: string) {
+    const scopes = input.grant_scope ?? [];
+    assertThat(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'), bad('grant_scope must be a list of strings', 'grant_scope'));
+    const audiences = input.grant_access_token_audience;
+    if (audiences !== undefined) assertThat(Array.isArray(audiences) && audiences.every((s) => typeof s === 'string'), bad('grant_access_token_audience must be a list of strings', 'grant_access_token_audience'));
+    if (input.remember !== undefined) assertThat(typeof input.remember === 'boolean', bad('remember must be a boolean', 'remember'));
+    if (input.remember_for !== undefined) assertThat(Number.isInteger(input.remember_for) && input.remember_for >= 0, bad('remember_for must be a non-negative integer', 'remember_for'));
+    if (input.session !== undefined) assertThat(input.session !== null && typeof input.session === 'object' && JSON.stringify(input.session).length <= 8192, bad('session must be an object of at most 8 KiB', 'session'));
+    let granted: string[] = [];
+    return this.answer(tenantId, slug, 'consent', challenge, 'acceptConsent', (i) => {
+      const notRequested = scopes.filter((s) => !i.request.scopes.includes(s));
+      assertThat(!notRequested.length, new InteractionError(InteractionErrorCode.SCOPE_NOT_REQUESTED, `grant_scope contains scopes that were not requested: ${notRequested.join(' ')}`, ['grant_scope']));
+      granted = audiences?.length ? audiences : [i.request.audience];
+      assertThat(granted.every((a) => a === i.request.audience), new InteractionError(InteractionErrorCode.AUDIENCE_NOT_ALLOWED, 'grant_access_token_audience may only contain the requested audience', ['grant_access_token_audience']));
+      return {
+        state: 'consent_accepted', grantedScopes: scopes, grantedAudience: granted, consentRemember: input.remember ?? false,
+        consentRememberFor: input.remember_for ?? null, sessionClaims: input.session ?? null,
+      };
+    }, async (i, tx) => {
+      if (input.remember) {
+        const until = new Date(Date.now() + (input.remember_for && input.remember_for > 0 ? input.remember_for : 10 * 365 * 86_400) * 1000);
+        await this.rememberConsent(tx, tenantId, i.subject!, i.clientId, scopes, granted, until);
+      }
+      recordEvent(tx, {
+        tenantId, type: 'Consent.Granted', actor, requestId, target: { type: 'User', id: i.subject ?? '' },
+        payload: { clientId: i.clientId, scopes, remember: input.remember ?? false },
+      });
+    });
+  }
+
+  async rejectConsent(tenantId: string, slug: string, challenge: string, input: RejectInput) {
+    const error = this.rejection(input);
+    return this.answer(tenantId, slug, 'consent', challenge, 'rejectConsent', () => ({ state: 'consent_rejected', error }));
+  }
+
+  private rejection(input: RejectInput): { error: string; error_description?: string } {
+    const error = input.error ?? 'access_denied';
+    assertThat(typeof error === 'string' && OAUTH_ERROR.test(error), bad('error must be an OAuth error code', 'error'));
+    if (input.error_description !== undefined) assertThat(typeof input.error_description === 'string' && OAUTH_ERROR.test(input.error_description), bad('error_description must be printable ASCII without " or \\', 'error_description'));
+    return { error, ...(input.error_description ? { error_description: input.error_description } : {}) };
+  }
+
+  private async rememberConsent(em: EntityManager, tenantId: string, subject: string, clientId: string, scopes: string[], audiences: string[], until: Date): Promise<void> {
+    await em.getConnection().execute(
+      `insert into consent (id, tenant_id, subject, client_id, scopes, audiences, remember_until, created_at, updated_at, revoked_at)
+       values (?, ?, ?, ?, coalesce((select array_agg(v) from jsonb_array_elements_text(?::jsonb) v), '{}'),
+         coalesce((select array_agg(v) from jsonb_array_elements_text(?::jsonb) v), '{}'), ?, now(), now(), null)
+       on conflict (tenant_id, subject, client_id) do update set scopes = excluded.scopes, audiences = excluded.audiences,
+         remember_until = excluded.remember_until, updated_at = now(), revoked_at = null`,
+      [uuid(), tenantId, subject, clientId, JSON.stringify(scopes), JSON.stringify(audiences), until], 'run', em.getTransactionContext(),
+    );
+  }
+}
+

@@ -1,0 +1,2 @@
+export { BrowserSession } from './browser-session.entity.js';
+export { BrowserSessionStore } from './session.store.js';

@@ -1,0 +1,58 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { randomToken, uuid } from '../../crypto/random.js';
+import { sha256Hex } from '../../crypto/secrets.js';
+import { tenantEm } from '../../db/tenant-em.js';
+import type { SessionRecord, SessionStore } from '../../protocol/ports.js';
+import { BrowserSession } from './browser-session.entity.js';
+
+const toRecord = (s: BrowserSession): SessionRecord => ({
+  id: s.id, subject: s.subject, authTime: Math.floor(s.authTime.getTime() / 1000), acr: s.acr ?? null, amr: s.amr,
+});
+
+/** SessionStore: browser SSO sessions, found by the SHA-256 of their cookie token. */
+export class BrowserSessionStore implements SessionStore {
+  constructor(private readonly orm: MikroORM) {}
+
+  async findByToken(tenantId: string, token: string): Promise<SessionRecord | undefined> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+    const em = tenantEm(this.orm, tenantId);
+    const s = await em.findOne(BrowserSession, { tenant: tenantId, tokenHash: sha256Hex(token), endedAt: null, expiresAt: { $gt: new Date() } });
+    if (!s) return undefined;
+    await em.nativeUpdate(BrowserSession, { id: s.id }, { lastActiveAt: new Date() });
+    return toRecord(s);
+  }
+
+  async create(tenantId: string, input: Parameters<SessionStore['create']>[1]): Promise<{ session: SessionRecord; token: string }> {
+    const em = tenantEm(this.orm, tenantId);
+    const token = randomToken(32);
+    const now = new Date();
+    const s = em.create(BrowserSession, {
+      id: uuid(), tenant: tenantId, tokenHash: sha256Hex(token), subject: input.subject, authTime: new Date(input.authTime * 1000),
+      acr: input.acr, amr: input.amr, ip: input.ip?.slice(0, 64) ?? null, userAgent: input.userAgent?.slice(0, 300) ?? null,
+      lastActiveAt: now, expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000), endedAt: null, clients: [],
+    });
+    await em.flush();
+    return { session: toRecord(s), token };
+  }
+
+  async end(tenantId: string, sessionId: string): Promise<SessionRecord | undefined> {
+    const em = tenantEm(this.orm, tenantId);
+    const s = await em.findOne(BrowserSession, { id: sessionId, tenant: tenantId, endedAt: null });
+    if (!s) return undefined;
+    s.endedAt = new Date();
+    await em.flush();
+    return toRecord(s);
+  }
+
+  async addParticipant(tenantId: string, sessionId: string, clientId: string): Promise<void> {
+    await tenantEm(this.orm, tenantId).getConnection().execute(
+      `update browser_session set clients = array_append(clients, ?) where id = ? and tenant_id = ? and not (? = any(clients))`,
+      [clientId, sessionId, tenantId, clientId], 'run',
+    );
+  }
+
+  async participants(tenantId: string, sessionId: string): Promise<string[]> {
+    const s = await tenantEm(this.orm, tenantId).findOne(BrowserSession, { id: sessionId, tenant: tenantId });
+    return s?.clients ?? [];
+  }
+}

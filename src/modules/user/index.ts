@@ -1,0 +1,4 @@
+export { User } from './user.entity.js';
+export { UserService, userClaims, normaliseEmail } from './user.service.js';
+export { UserAccountStore } from './user.store.js';
+export { UserError, UserErrorCode } from './user.errors.js';

@@ -1,0 +1,53 @@
+/**
+ * Tokens for a user grant (authorization_code and refresh_token):
+ * - an access token (JWT or opaque per client) for the granted audience and scopes;
+ * - an ID token when `openid` was granted (OIDC Core §3.1.3.3);
+ * - a refresh token only with `offline_access` and the refresh_token grant allowed (OIDC Core
+ *   §11); rotated on every use, the family keeping its absolute expiry.
+ * Emits Token.Issued.
+ */
+import { randomToken } from '../../crypto/random.js';
+import { sha256Hex } from '../../crypto/secrets.js';
+import type { ClientRecord, GrantSnapshot, ProtocolPorts, ProtocolSettings } from '../ports.js';
+import { issueUserAccessToken } from '../tokens/access-token.js';
+import { issueIdToken } from '../tokens/id-token.js';
+import type { TokenResponseBody } from './client-credentials.js';
+import { InvalidGrant } from '../errors.js';
+
+export async function issueGrantTokens(ports: ProtocolPorts, settings: ProtocolSettings, input: {
+  tenantId: string; issuer: string; client: ClientRecord; grant: GrantSnapshot; familyId: string;
+  /** Absolute expiry carried over from the previous refresh token (epoch seconds). */
+  absoluteExpiresAt?: number; grantType: 'authorization_code' | 'refresh_token';
+}): Promise<TokenResponseBody> {
+  const { client, grant } = input;
+  const account = await ports.accounts.find(input.tenantId, grant.subject);
+  if (!account?.active) throw new InvalidGrant('the user account is not active');
+  const at = await issueUserAccessToken(ports.keys, ports.grants, {
+    tenantId: input.tenantId, issuer: input.issuer, subject: grant.subject, clientId: client.clientId,
+    audience: grant.audience, scopes: grant.scopes, ttlSeconds: client.accessTokenTtl ?? settings.accessTokenTtlSeconds,
+    format: client.accessTokenFormat, familyId: input.familyId, extraClaims: grant.sessionClaims?.access_token,
+    userinfoRequest: (grant.claims as { userinfo?: Record<string, unknown> } | null)?.userinfo,
+  });
+  const body: TokenResponseBody = { access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn, scope: grant.scopes.join(' ') };
+  if (grant.scopes.includes('openid')) {
+    body.id_token = await issueIdToken(ports, {
+      tenantId: input.tenantId, issuer: input.issuer, client, grant, accessToken: at.token,
+      ttlSeconds: settings.idTokenTtlSeconds, accountClaims: account.claims,
+    });
+  }
+  if (grant.scopes.includes('offline_access') && client.grantTypes.includes('refresh_token')) {
+    const now = Math.floor(Date.now() / 1000);
+    const refresh = randomToken(32);
+    const absolute = input.absoluteExpiresAt ?? now + (client.refreshTokenTtl ?? settings.refreshTokenTtlSeconds);
+    const idle = now + (client.refreshTokenIdleTtl ?? settings.refreshTokenIdleTtlSeconds);
+    await ports.grants.saveRefresh(input.tenantId, sha256Hex(refresh), {
+      familyId: input.familyId, clientId: client.clientId, grant, createdAt: now,
+      expiresAt: Math.min(idle, absolute), absoluteExpiresAt: absolute,
+    });
+    body.refresh_token = refresh;
+  }
+  await ports.events.emit(input.tenantId, 'Token.Issued', { clientId: client.clientId, subject: grant.subject }, {
+    grantType: input.grantType, scopes: grant.scopes, audience: grant.audience, refreshToken: Boolean(body.refresh_token), idToken: Boolean(body.id_token),
+  });
+  return body;
+}
