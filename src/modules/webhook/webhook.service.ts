@@ -115,9 +115,9 @@ export class WebhookService {
 
   /** Emits Webhook.Endpoint.Created. The plaintext secret is returned here only. */
   async create(ctx: RequestContext, input: WebhookEndpointCreateInput): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-    const url = await this.checkUrl(ctx, input.url);
     const filter = this.checkFilter(input);
     const description = this.checkDescription(input.description);
+    const url = await this.checkUrl(ctx, input.url);
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const count = await em.count(WebhookEndpoint, { tenant: ctx.tenant.id });
     assertThat(count < MAX_ENDPOINTS_PER_TENANT, new WebhookError(WebhookErrorCode.LIMIT_REACHED, `a tenant may have at most ${MAX_ENDPOINTS_PER_TENANT} webhook endpoints`));
