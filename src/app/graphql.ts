@@ -6,7 +6,7 @@ import { scopeAuthChecker } from '../graph/auth-checker.js';
 import { formatError } from '../graph/errors/format-error.js';
 import { NodeResolver } from '../graph/node/node.resolver.js';
 import { ViewerResolver } from '../modules/access/index.js';
-import { AuditEventResolver, EventCatalogResolver } from '../modules/audit-log/index.js';
+import { AuditEventResolver, EventCatalogResolver, SecurityEventsResolver } from '../modules/audit-log/index.js';
 import { TenantConnectionResolver, TenantResolver } from '../modules/tenant/index.js';
 import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/index.js';
 import { OutboundPolicyResolver } from '../modules/outbound-policy/index.js';
@@ -14,7 +14,7 @@ import type { RequestContext } from '../shared/request-context.js';
 import type { Logger } from '../shared/logger.js';
 import { currentRequestId } from '../shared/request-scope.js';
 
-const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver, EventCatalogResolver,
+const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver, EventCatalogResolver, SecurityEventsResolver,
   WebhookResolver, WebhookDeliveryResolver, OutboundPolicyResolver] as const;
 
 let schemaPromise: Promise<GraphQLSchema> | undefined;

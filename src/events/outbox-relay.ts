@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { eventChannel } from '../graph/pubsub.js';
 import type { PublishedEvent } from '../modules/audit-log/index.js';
 import { endpointWants, type WebhookJob } from '../modules/webhook/index.js';
+import { RELAY_LOCK_KEY } from './relay-lock.js';
 
 interface OutboxRow {
   id: string;
@@ -33,8 +34,6 @@ export interface RelayDeps {
   redisTimeoutMs?: number;
 }
 
-/** Key of the transaction-level advisory lock that serializes relays (publication order = relay_seq order). */
-const RELAY_LOCK_KEY = 7_311_905_001;
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -196,9 +196,17 @@ export type NodeLookupQueryVariables = Exact<{
 
 export type NodeLookupQuery = { node:
     | { __typename: 'AuditEvent', id: string }
+    | { __typename: 'Client', id: string }
     | { __typename: 'SigningKey', id: string }
     | { __typename: 'Tenant', slug: string, id: string }
+    | { __typename: 'User', id: string }
+    | { __typename: 'WebhookDelivery', id: string }
+    | { __typename: 'WebhookEndpoint', id: string }
    | null, nodes: Array<
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }

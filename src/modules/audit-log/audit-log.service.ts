@@ -1,6 +1,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { keysetPage, type Page, type PageRequest } from '../../db/keyset.js';
 import type { RequestContext } from '../../shared/request-context.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { RELAY_LOCK_KEY } from '../../events/relay-lock.js';
 import { AuditEvent } from './audit-event.entity.js';
 
 export interface AuditEventFilter {
@@ -49,6 +51,23 @@ export class AuditLogService {
     return keysetPage<AuditEvent>(ctx.em, AuditEvent, where, {
       field: 'occurredAt', direction: 'DESC', toValue: (e) => e.occurredAt.toISOString(), parse: (v) => new Date(v),
     }, page);
+  }
+
+  /** The relay position of one of the tenant's events, or null (unknown, purged, or not relayed yet). */
+  async relayPositionOf(ctx: RequestContext, id: string): Promise<number | null> {
+    const e = await ctx.em.findOne(AuditEvent, { id, tenant: ctx.tenant.id });
+    return e?.relaySeq != null ? Number(e.relaySeq) : null;
+  }
+
+  /**
+   * The tenant's events relayed after position `afterSeq`, in relay order (at most `limit`).
+   * Read under the relay lock's shared mode: every event already published live is committed.
+   */
+  async relayedAfter(ctx: RequestContext, afterSeq: number, limit = 500): Promise<AuditEvent[]> {
+    return ctx.em.fork({ clear: true }).transactional(async (tx) => {
+      await (tx as EntityManager).getConnection().execute(`select pg_advisory_xact_lock_shared(${RELAY_LOCK_KEY})`, [], 'all', (tx as EntityManager).getTransactionContext());
+      return tx.find(AuditEvent, { tenant: ctx.tenant.id, relaySeq: { $gt: afterSeq } }, { orderBy: { relaySeq: 'ASC' }, limit, filters: { tenant: false } });
+    });
   }
 
   async findByIds(ctx: RequestContext, ids: readonly string[]): Promise<AuditEvent[]> {

@@ -3,3 +3,4 @@ export { AuditLogService, toPublishedEvent, type PublishedEvent } from './audit-
 export { AuditEventResolver } from './graphql/audit-event.resolver.js';
 export { EventCatalogResolver } from './graphql/event-catalog.resolver.js';
 export { EventCategory, EventSeverity, EventTypeInfo } from './graphql/event-catalog.type.js';
+export { SecurityEventsResolver } from './graphql/security-events.resolver.js';

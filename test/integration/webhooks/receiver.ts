@@ -21,7 +21,8 @@ export async function startReceiver() {
       const r: Received = { path: req.url ?? '/', headers: req.headers, body, at: Date.now() };
       received.push(r);
       const n = received.filter((x) => x.path === r.path).length;
-      const answer = (responders.get(r.path) ?? (() => ({ status: 200, body: 'ok' })))(r, n);
+      const fallback: Responder = () => ({ status: 200, body: 'ok' });
+      const answer = (responders.get(r.path) ?? fallback)(r, n);
       if (answer === 'hang') return;
       res.writeHead(answer.status, answer.headers);
       res.end(answer.body ?? '');

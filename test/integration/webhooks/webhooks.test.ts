@@ -65,7 +65,7 @@ describe('webhooks: endpoints in the graph, signed deliveries by the worker', ()
     const { endpoint, secret } = await createEndpoint('/ok');
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     await rename();
-    const [msg] = await until(() => rx.at('/ok').length && rx.at('/ok'), 'a delivery to /ok');
+    const [msg] = await until(() => rx.at('/ok').length > 0 && rx.at('/ok'), 'a delivery to /ok');
     const verified = new Webhook(secret).verify(msg!.body, msg!.headers as Record<string, string>) as { type: string; data: { payload: { changes: { name: { after: string } } }; tenantId: string } };
     expect(verified.type).toBe('Tenant.Updated');
     expect(verified.data.payload.changes.name.after).toBe(`Hooks ${renames}`);
@@ -150,7 +150,7 @@ describe('webhooks: endpoints in the graph, signed deliveries by the worker', ()
     expect(p.secret).not.toBe(oldSecret);
     expect(new Date(p.endpoint.previousSecretExpiresAt).getTime()).toBeGreaterThan(Date.now() + 86_000_000);
     await rename();
-    const [msg] = await until(() => rx.at('/rotate').length && rx.at('/rotate'), 'a delivery after rotation');
+    const [msg] = await until(() => rx.at('/rotate').length > 0 && rx.at('/rotate'), 'a delivery after rotation');
     expect(msg!.headers['webhook-signature']!.toString().split(' ')).toHaveLength(2);
     new Webhook(p.secret).verify(msg!.body, msg!.headers as Record<string, string>);
     new Webhook(oldSecret).verify(msg!.body, msg!.headers as Record<string, string>);
