@@ -45,7 +45,7 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
       ...opts, concurrency: 64, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5,
       settings: { backoffStrategy: webhookBackoff(config.webhookRetryScheduleMs) },
     }),
-    new Worker(QUEUES.expirySweep, expirySweepProcessor(c.orm, { auditRetentionDays: config.auditRetentionDays }), { ...opts, concurrency: 1 }),
+    new Worker(QUEUES.expirySweep, expirySweepProcessor(c.orm, { auditRetentionDays: config.auditRetentionDays, webhookRetentionDays: config.webhookAttemptRetentionDays, redis: c.redis }), { ...opts, concurrency: 1 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, err) => c.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'));

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { pendingMigrations } from '../db/orm.js';
 import type { Container } from './container.js';
 import type { Metrics } from './metrics.js';
+import { registerSweepMetrics } from './metrics.js';
 
 /** /healthz (process alive), /readyz (PostgreSQL, migrations, Redis), /metrics (Prometheus). */
 export function registerHealthRoutes(app: FastifyInstance, c: Container, metrics: Metrics): void {
@@ -30,6 +31,7 @@ export function registerHealthRoutes(app: FastifyInstance, c: Container, metrics
     return reply.code(ready ? 200 : 503).header('cache-control', 'no-store').send({ status: ready ? 'ready' : 'unavailable', checks });
   });
 
+  registerSweepMetrics(metrics, c.redis);
   app.get('/metrics', async (_req, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
 }

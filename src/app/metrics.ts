@@ -1,4 +1,6 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { Redis } from 'ioredis';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { readPurged } from '../jobs/sweep-metrics.js';
 
 /** Prometheus metrics of one process (`/metrics` on serve). */
 export function createMetrics() {
@@ -16,3 +18,28 @@ export function createMetrics() {
   return { registry, requests, latency };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Rows purged by the worker's expiry sweeps (kept in a Redis hash, see jobs/sweep-metrics.ts),
+ * read at scrape time; absent when Redis is unreachable (the scrape itself still succeeds).
+ */
+export function registerSweepMetrics(metrics: Metrics, redis: Redis): void {
+  const read = () => Promise.race([readPurged(redis), new Promise<undefined>((r) => setTimeout(() => r(undefined), 500).unref())]).catch(() => undefined);
+  new Gauge({
+    name: 'signet_expiry_purged_rows_total', help: 'Rows purged by expiry sweeps, by table (a counter kept in Redis by the workers).',
+    labelNames: ['table'] as const, registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      const r = await read();
+      for (const [table, n] of Object.entries(r?.purged ?? {})) this.set({ table }, n);
+    },
+  });
+  new Gauge({
+    name: 'signet_expiry_sweep_last_run_timestamp_seconds', help: 'When an expiry sweep last finished (any worker).', registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      const r = await read();
+      if (r?.lastRunMs) this.set(r.lastRunMs / 1000);
+    },
+  });
+}

@@ -61,7 +61,7 @@ describe('expiry sweep: bounded, idempotent purge of rows past expiry or retenti
       keys: ['active', 'retired'],
     });
     const second = await sweepExpired(systemEm(orm), { now, auditRetentionDays: 30, batchSize: 2 });
-    expect(second).toEqual({ auditEvents: 0, signingKeys: 0 });
+    expect(second).toMatchObject({ auditEvents: 0, signingKeys: 0 });
     expect((await remaining()).events).toHaveLength(2);
   });
 });
