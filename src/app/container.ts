@@ -61,9 +61,9 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   sub.on('error', (err) => log.warn({ err: err.message }, 'redis subscriber connection error'));
 
   const signingKeys = new SigningKeyService(master.key);
-  const clients = new ClientService();
+  const clients = new ClientService({ production: config.nodeEnv === 'production' });
   const issuers = new TenantIssuerStore(orm);
-  const keys = new SigningKeyStore(orm, master.key);
+  const keys = new SigningKeyStore(orm, master.key, signingKeys);
   const clientStore = new ClientRecordStore(orm);
 
   const system = await bootstrapSystem(systemEm(orm), {
@@ -101,6 +101,7 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
     tenants, signingKeys, clients, auditLog: new AuditLogService(), eventBus,
     issuerUrl: (slug) => issuerUrl(config.publicUrl, slug),
     users: new UserService(),
+    forgetKeys: (tenantId) => keys.forget(tenantId),
     interactions: new InteractionService({ orm, clients: clientStore, accounts, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) }),
   };
   const verifier = new ManagementTokenVerifier({ publicUrl: config.publicUrl, audience: settings.managementAudience, issuers, keys });

@@ -8,6 +8,10 @@ import { NodeResolver } from '../graph/node/node.resolver.js';
 import { ViewerResolver } from '../modules/access/index.js';
 import { AuditEventResolver, EventCatalogResolver, SecurityEventsResolver } from '../modules/audit-log/index.js';
 import { TenantConnectionResolver, TenantResolver } from '../modules/tenant/index.js';
+import { ClientResolver } from '../modules/client/index.js';
+import { UserResolver } from '../modules/user/index.js';
+import { InteractionResolver } from '../modules/interaction/index.js';
+import { SigningKeyResolver } from '../modules/signing-key/index.js';
 import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/index.js';
 import { OutboundPolicyResolver } from '../modules/outbound-policy/index.js';
 import type { RequestContext } from '../shared/request-context.js';
@@ -15,7 +19,7 @@ import type { Logger } from '../shared/logger.js';
 import { currentRequestId } from '../shared/request-scope.js';
 
 const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver, EventCatalogResolver, SecurityEventsResolver,
-  WebhookResolver, WebhookDeliveryResolver, OutboundPolicyResolver] as const;
+  WebhookResolver, WebhookDeliveryResolver, OutboundPolicyResolver, ClientResolver, UserResolver, InteractionResolver, SigningKeyResolver] as const;
 
 let schemaPromise: Promise<GraphQLSchema> | undefined;
 

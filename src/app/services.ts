@@ -19,5 +19,7 @@ export interface Services {
   outboundPolicies: OutboundPolicyService;
   issuerUrl(slug: string): string;
   users: UserService;
+  /** Drops this process's cached keys of a tenant (after a rotation). */
+  forgetKeys(tenantId: string): void;
   interactions: InteractionService;
 }

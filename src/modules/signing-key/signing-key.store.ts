@@ -7,7 +7,7 @@ import { tenantEm } from '../../db/tenant-em.js';
 import type { KeyStore } from '../../protocol/ports.js';
 import { TtlCache } from '../../shared/ttl-cache.js';
 import { SigningKey } from './signing-key.entity.js';
-import { sealingAad } from './signing-key.service.js';
+import { sealingAad, type SigningKeyService } from './signing-key.service.js';
 
 /**
  * KeyStore for the protocol layer. Decrypted private keys are cached in memory for a minute, so
@@ -18,14 +18,19 @@ export class SigningKeyStore implements KeyStore {
   private readonly active = new TtlCache<SigningKeyHandle>(60_000);
   private readonly jwks = new TtlCache<JWK[]>(30_000);
 
-  constructor(private readonly orm: MikroORM, private readonly masterKey: Buffer) {}
+  constructor(private readonly orm: MikroORM, private readonly masterKey: Buffer, private readonly service: SigningKeyService) {}
 
   activeSigningKey(tenantId: string, alg: SigningAlg): Promise<SigningKeyHandle> {
     return this.active.get(`${tenantId}:${alg}`, async () => {
-      const em = tenantEm(this.orm, tenantId);
-      const row = await em.findOne(SigningKey, { tenant: tenantId, alg, status: 'active' }, {
+      const find = () => tenantEm(this.orm, tenantId).findOne(SigningKey, { tenant: tenantId, alg, status: 'active' }, {
         orderBy: { activatedAt: 'DESC' }, populate: ['privateKeySealed'] as never,
       });
+      let row = await find();
+      if (!row) {
+        await this.service.ensureActive(tenantEm(this.orm, tenantId), tenantId, alg);
+        this.jwks.delete(tenantId);
+        row = await find();
+      }
       if (!row) throw new Error(`tenant has no active ${alg} signing key`);
       const pem = open(this.masterKey, row.privateKeySealed, sealingAad(tenantId, row.kid));
       return { kid: row.kid, alg, key: privateKeyFromPem(pem) };
@@ -35,7 +40,9 @@ export class SigningKeyStore implements KeyStore {
   publicJwks(tenantId: string): Promise<JWK[]> {
     return this.jwks.get(tenantId, async () => {
       const em = tenantEm(this.orm, tenantId);
-      const rows = await em.find(SigningKey, { tenant: tenantId }, { orderBy: { createdAt: 'DESC' } });
+      const rows = await em.find(SigningKey, {
+        tenant: tenantId, $or: [{ status: { $in: ['active', 'next'] } }, { status: 'retired', expiresAt: { $gt: new Date() } }],
+      }, { orderBy: { createdAt: 'DESC' } });
       return rows.map((r) => r.publicJwk);
     });
   }

@@ -69,7 +69,7 @@ describe('tenants in the graph (tenantCreate, tenantUpdate, tenantDelete, tenant
     expect(tenant.slug).toBe(slug);
     expect(tenant.issuer).toBe(`${s.publicUrl}/t/${slug}`);
     expect(tenant.isSystem).toBe(false);
-    expect(tenant.signingKeys.map((k) => k.alg).sort()).toEqual(['ES256', 'RS256']);
+    expect(tenant.signingKeys.map((k) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'PS256', 'RS256']);
     expect(tenant.signingKeys.every((k) => k.status === 'ACTIVE')).toBe(true);
     for (const k of tenant.signingKeys) expect(Object.keys(k.publicJwk)).not.toContain('d');
     // The tenant's own client gets a token from the tenant's issuer, scoped to that tenant.

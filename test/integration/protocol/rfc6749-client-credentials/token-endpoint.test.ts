@@ -233,12 +233,18 @@ describe('RFC 6749 §4.4 client credentials grant', () => {
       expectOAuthError(r, 400, 'invalid_request', 'client_id in the body does not match the authenticated client');
     });
 
-    it('refuses client_assertion authentication', async () => {
+    it('refuses a client_assertion that is not a JWT, and one for a client not registered for private_key_jwt', async () => {
       const r = await tokenRequest(s, {
         grant_type: 'client_credentials', client_id: inject('rootClientId'),
         client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'a.b.c',
       });
-      expectOAuthError(r, 401, 'invalid_client', 'client_assertion authentication is not supported for this client');
+      expectOAuthError(r, 401, 'invalid_client', 'client_assertion is not a JWT');
+      const body = Buffer.from(JSON.stringify({ sub: inject('rootClientId'), iss: inject('rootClientId') })).toString('base64url');
+      const r2 = await tokenRequest(s, {
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: `eyJhbGciOiJFUzI1NiJ9.${body}.sig`,
+      });
+      expectOAuthError(r2, 401, 'invalid_client', 'client authentication failed');
     });
   });
 

@@ -38,8 +38,8 @@ describe('RFC 8414 authorization server metadata and OpenID Connect Discovery', 
       expect(r.body.issuer).toBe(`${s.url}/t/system`);
       expect(r.body.token_endpoint).toBe(`${issuer}/oauth/token`);
       expect(r.body.jwks_uri).toBe(`${issuer}/.well-known/jwks.json`);
-      expect(r.body.grant_types_supported).toEqual(['client_credentials']);
-      expect(r.body.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post']);
+      expect(r.body.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'client_credentials']);
+      expect(r.body.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']);
     }
   });
 
