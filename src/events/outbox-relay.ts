@@ -52,6 +52,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  * (at-least-once: a crash between publish and commit publishes again; webhook jobs dedupe).
  */
 export async function relayOutboxBatch(em: EntityManager, redis: Redis, limit = 200, deps: RelayDeps = {}): Promise<number> {
+  // Fail fast while the connection is down: queued commands would be sent on reconnect anyway.
+  if (['reconnecting', 'close', 'end'].includes(redis.status)) throw new Error(`redis is not connected (${redis.status})`);
   return em.transactional(async (tx) => {
     const conn = (tx as EntityManager).getConnection();
     const trx = (tx as EntityManager).getTransactionContext();

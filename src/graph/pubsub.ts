@@ -11,8 +11,17 @@ export const eventChannel = (tenantId: string) => `signet:events:${tenantId}`;
  */
 export class EventBus {
   private readonly listeners = new Map<string, Set<(e: PublishedEvent) => void>>();
+  private readonly resyncListeners = new Set<() => void>();
 
   constructor(private readonly sub: Redis, private readonly log: Logger) {
+    // After a reconnect (ioredis resubscribes the channels), whatever was published while the
+    // connection was down is lost for pub/sub: resync-aware iterators get a `null` marker, once the
+    // channels are active again (PING is answered after the resubscriptions), and replay history.
+    let readyOnce = false;
+    sub.on('ready', () => {
+      if (!readyOnce) { readyOnce = true; return; }
+      sub.ping().then(() => { for (const r of this.resyncListeners) r(); }).catch(() => undefined);
+    });
     sub.on('message', (channel: string, message: string) => {
       const set = this.listeners.get(channel);
       if (!set?.size) return;
@@ -27,17 +36,25 @@ export class EventBus {
     });
   }
 
-  subscribe(tenantId: string, filter: (e: PublishedEvent) => boolean = () => true): AsyncIterableIterator<PublishedEvent> {
+  subscribe(tenantId: string, filter?: (e: PublishedEvent) => boolean): AsyncIterableIterator<PublishedEvent>;
+  /** With `resync`, the iterator also yields `null` after Redis reconnected (events may have been missed). */
+  subscribe(tenantId: string, filter: (e: PublishedEvent) => boolean, opts: { resync: true }): AsyncIterableIterator<PublishedEvent | null>;
+  subscribe(tenantId: string, filter: (e: PublishedEvent) => boolean = () => true, opts: { resync?: boolean } = {}): AsyncIterableIterator<PublishedEvent | null> {
     const channel = eventChannel(tenantId);
-    const queue: PublishedEvent[] = [];
-    const waiting: Array<(r: IteratorResult<PublishedEvent>) => void> = [];
+    const queue: Array<PublishedEvent | null> = [];
+    const waiting: Array<(r: IteratorResult<PublishedEvent | null>) => void> = [];
     let done = false;
-    const listener = (e: PublishedEvent) => {
-      if (e.tenantId !== tenantId || !filter(e)) return;
+    const push = (e: PublishedEvent | null) => {
       const w = waiting.shift();
       if (w) w({ value: e, done: false });
       else if (queue.length < 10_000) queue.push(e);
     };
+    const listener = (e: PublishedEvent) => {
+      if (e.tenantId !== tenantId || !filter(e)) return;
+      push(e);
+    };
+    const resync = () => push(null);
+    if (opts.resync) this.resyncListeners.add(resync);
     let set = this.listeners.get(channel);
     if (!set) {
       set = new Set();
@@ -48,6 +65,7 @@ export class EventBus {
     const close = () => {
       if (done) return;
       done = true;
+      this.resyncListeners.delete(resync);
       const s = this.listeners.get(channel);
       s?.delete(listener);
       if (s && !s.size) {

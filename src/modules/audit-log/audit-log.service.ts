@@ -70,6 +70,17 @@ export class AuditLogService {
     });
   }
 
+  /** The highest relay position so far (read under the relay lock's shared mode). */
+  async relayPosition(ctx: RequestContext): Promise<number> {
+    return ctx.em.fork({ clear: true }).transactional(async (tx) => {
+      const conn = (tx as EntityManager).getConnection();
+      const trx = (tx as EntityManager).getTransactionContext();
+      await conn.execute(`select pg_advisory_xact_lock_shared(${RELAY_LOCK_KEY})`, [], 'all', trx);
+      const [row] = await conn.execute<Array<{ m: string | number }>>(`select coalesce(max(relay_seq), 0) as m from audit_event`, [], 'all', trx);
+      return Number(row?.m ?? 0);
+    });
+  }
+
   async findByIds(ctx: RequestContext, ids: readonly string[]): Promise<AuditEvent[]> {
     return ctx.em.find(AuditEvent, { id: { $in: [...ids] }, tenant: ctx.tenant.id });
   }

@@ -37,26 +37,35 @@ function matcher(filter: SecurityEventFilter | null | undefined): (e: { type: st
  * Replays what a reconnecting client missed, then goes live, with no gap and no duplicate:
  * the live subscription is opened first (its events are buffered), history after the client's
  * last event is read by relay position under the relay lock (so everything already published is
- * committed and in it), then live events are passed on unless their position was replayed.
+ * committed and in it), then live events are passed on unless their position was delivered.
+ * The same replay runs when this process' Redis connection comes back (`null` from the bus):
+ * what was published while it was down is read from the history.
  */
-async function* resumable(ctx: RequestContext, live: AsyncIterableIterator<PublishedEvent>, afterSeq: number | null, match: (e: { type: string }) => boolean): AsyncGenerator<PublishedEvent> {
-  let last = afterSeq ?? 0;
-  try {
-    if (afterSeq !== null) {
-      for (;;) {
-        const rows = await ctx.services.auditLog.relayedAfter(ctx, last, REPLAY_BATCH);
-        for (const r of rows) {
-          last = Number(r.relaySeq);
-          if (match(r)) yield toPublishedEvent(r);
-        }
-        if (rows.length < REPLAY_BATCH) break;
+async function* resumable(ctx: RequestContext, live: AsyncIterableIterator<PublishedEvent | null>, start: { afterSeq: number; replay: boolean }, match: (e: { type: string }) => boolean): AsyncGenerator<PublishedEvent> {
+  let last = start.afterSeq;
+  async function* replay() {
+    for (;;) {
+      const rows = await ctx.services.auditLog.relayedAfter(ctx, last, REPLAY_BATCH);
+      for (const r of rows) {
+        last = Math.max(last, Number(r.relaySeq));
+        if (match(r)) yield toPublishedEvent(r);
       }
+      if (rows.length < REPLAY_BATCH) return;
     }
+  }
+  try {
+    if (start.replay) yield* replay();
     for (;;) {
       const { value, done } = await live.next();
       if (done) return;
-      if (afterSeq !== null && value.seq !== undefined && value.seq <= last) continue;
-      if (value.seq !== undefined) last = Math.max(last, value.seq);
+      if (value === null) {
+        yield* replay();
+        continue;
+      }
+      if (value.seq !== undefined) {
+        if (value.seq <= last) continue;
+        last = value.seq;
+      }
       yield value;
     }
   } finally {
@@ -83,9 +92,12 @@ export class SecurityEventsResolver {
         }
       }
       const match = matcher(filter);
-      const live = ctx.services.eventBus.subscribe(ctx.tenant.id, match);
+      // A fresh subscription starts at the current relay position, read before going live (an
+      // event published in between is both after it and received live: delivered once).
+      const start = afterSeq === null ? { afterSeq: await ctx.services.auditLog.relayPosition(ctx), replay: false } : { afterSeq, replay: true };
+      const live = ctx.services.eventBus.subscribe(ctx.tenant.id, match, { resync: true });
       await ctx.services.eventBus.ready();
-      return resumable(ctx, live, afterSeq, match);
+      return resumable(ctx, live, start, match);
     },
   })
   securityEvents(
