@@ -10,6 +10,10 @@ import { outboxRelayProcessor } from './jobs/outbox-relay.processor.js';
 import { BULL_PREFIX, QUEUES, SCHEDULES } from './jobs/queues.js';
 import { webhookBackoff, webhookDeliveryProcessor, webhookJobOptions } from './jobs/webhook-delivery.processor.js';
 import { WebhookDeliveryService, type WebhookJob } from './modules/webhook/index.js';
+import { backchannelLogoutProcessor } from './jobs/backchannel-logout.processor.js';
+import type { BackchannelLogoutJob } from './jobs/backchannel-logout.js';
+import { keyRotationProcessor } from './jobs/key-rotation.processor.js';
+import { DEFAULT_OUTBOUND_POLICY, outboundRequest } from './shared/outbound/index.js';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -36,8 +40,20 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
   await relayQueue.upsertJobScheduler(SCHEDULES.outboxRelay.id, { every: SCHEDULES.outboxRelay.everyMs }, { name: 'relay', opts: { removeOnComplete: 100, removeOnFail: 100 } });
   await sweepQueue.upsertJobScheduler(SCHEDULES.expirySweep.id, { every: SCHEDULES.expirySweep.everyMs }, { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } });
 
-  for (const q of [relayQueue, sweepQueue]) q.on('error', (err) => c.log.warn({ queue: q.name, err: err.message }, 'queue error'));
+  const rotationQueue = new Queue(QUEUES.keyRotation, opts);
+  await rotationQueue.upsertJobScheduler(SCHEDULES.keyRotation.id, { every: SCHEDULES.keyRotation.everyMs }, { name: 'rotate', opts: { removeOnComplete: 50, removeOnFail: 50 } });
+  for (const q of [relayQueue, sweepQueue, rotationQueue]) q.on('error', (err) => c.log.warn({ queue: q.name, err: err.message }, 'queue error'));
+  const postLogout = async (url: string, body: string) => (await outboundRequest({
+    url, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body,
+    policy: DEFAULT_OUTBOUND_POLICY, settings: { allowLoopback: config.outboundAllowLoopback }, timeoutMs: 5_000,
+  })).status;
+  const issuerOf = async (tenantId: string) => {
+    const rows = await systemEm(c.orm).getConnection().execute<{ slug: string }[]>('select slug from tenant where id = ?', [tenantId], 'all');
+    return rows[0] ? c.services.issuerUrl(rows[0].slug) : undefined;
+  };
   const workers = [
+    new Worker<BackchannelLogoutJob>(QUEUES.backchannelLogout, backchannelLogoutProcessor(c.ports, issuerOf, postLogout), { ...opts, concurrency: 16 }),
+    new Worker(QUEUES.keyRotation, keyRotationProcessor(c.orm, c.services, c.log, { rotationDays: config.keyRotationDays, limit: 100 }), { ...opts, concurrency: 1 }),
     new Worker(QUEUES.outboxRelay, outboxRelayProcessor(c.orm, c.redis, relayDeps), { ...opts, concurrency: 1 }),
     // A killed worker's job is picked up by another after its lock (10 s) expires; graceful
     // shutdown (close) waits for in-flight attempts, so it leaves no stalled job.
@@ -95,6 +111,7 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
       await listener?.end().catch(() => undefined);
       await relayQueue.close();
       await sweepQueue.close();
+      await rotationQueue.close();
       await webhookQueue.close();
       await connection.quit().catch(() => connection.disconnect());
       await c.close();

@@ -1,7 +1,9 @@
 import type { Queue } from 'bullmq';
 import type { ClientStore, LogoutNotifier } from '../protocol/ports.js';
 
-export const BACKCHANNEL_LOGOUT_QUEUE = 'backchannel-logout';
+import { QUEUES } from './queues.js';
+
+export const BACKCHANNEL_LOGOUT_QUEUE = QUEUES.backchannelLogout;
 
 export interface BackchannelLogoutJob {
   tenantId: string;

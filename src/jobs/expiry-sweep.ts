@@ -7,26 +7,48 @@ export interface SweepResult {
   /** Webhook attempts older than the webhook retention. */
   webhookAttempts: number;
   /** Finished (succeeded/failed) webhook deliveries older than the webhook retention (their attempts go with them). */
-  webhookDeliveries: number;
+  webhookDeliveries: number;  authorizationCodes: number;
+  refreshTokens: number;
+  accessTokens: number;
+  sessions: number;
+  interactions: number;
+  clientAssertions: number;
 }
 
 /**
  * Purges rows past their expiry or retention, bounded: relayed outbox/audit rows older than the
- * retention, retired signing keys past their publication window. Rows not yet relayed are never
+ * retention, retired signing keys past their publication window, and the short-lived protocol
+ * state (codes, refresh and access token records, sessions, interactions, used assertions). Rows not yet relayed are never
  * purged (the outbox must drain first).
  */
-export async function sweepExpired(em: EntityManager, opts: { now: Date; auditRetentionDays: number; batchSize: number; webhookRetentionDays?: number }): Promise<SweepResult> {
+export async function sweepExpired(em: EntityManager, opts: {
+  now: Date; auditRetentionDays: number; batchSize: number; webhookRetentionDays?: number;
+  /** Restrict the sweep to one tenant (tests sweep their own rows with a future `now`). */
+  tenantId?: string;
+}): Promise<SweepResult> {
+  const del = (table: string, where: string, params: unknown[]) => opts.tenantId
+    ? boundedDelete(em, table, `(${where}) and tenant_id = ?`, [...params, opts.tenantId], opts.batchSize)
+    : boundedDelete(em, table, where, params, opts.batchSize);
   const auditCutoff = new Date(opts.now.getTime() - opts.auditRetentionDays * 86_400_000);
-  const auditEvents = await boundedDelete(em, 'audit_event', 'relayed_at is not null and occurred_at < ?', [auditCutoff], opts.batchSize);
-  const signingKeys = await boundedDelete(em, 'signing_key', `status = 'retired' and expires_at < ?`, [opts.now], opts.batchSize);
+  const auditEvents = await del('audit_event', 'relayed_at is not null and occurred_at < ?', [auditCutoff]);
+  const signingKeys = await del('signing_key', `status = 'retired' and expires_at < ?`, [opts.now]);
   // Webhook logs are purged only when a retention is given (the worker always gives one).
   let webhookAttempts = 0;
   let webhookDeliveries = 0;
   if (opts.webhookRetentionDays !== undefined) {
     const webhookCutoff = new Date(opts.now.getTime() - opts.webhookRetentionDays * 86_400_000);
-    webhookAttempts = await boundedDelete(em, 'webhook_attempt', 'attempted_at < ?', [webhookCutoff], opts.batchSize);
+    webhookAttempts = await del('webhook_attempt', 'attempted_at < ?', [webhookCutoff]);
     // Pending/retrying deliveries are kept whatever their age: a retry may still be scheduled.
-    webhookDeliveries = await boundedDelete(em, 'webhook_delivery', `status in ('succeeded', 'failed') and created_at < ?`, [webhookCutoff], opts.batchSize);
+    webhookDeliveries = await del('webhook_delivery', `status in ('succeeded', 'failed') and created_at < ?`, [webhookCutoff]);
   }
-  return { auditEvents, signingKeys, webhookAttempts, webhookDeliveries };
+  // Protocol state: every row carries its own expiry.
+  const expired = (table: string, extra = '') => del(table, `expires_at < ?${extra}`, [opts.now]);
+  const authorizationCodes = await expired('authorization_code');
+  // A rotated refresh token is kept until its own expiry so that its reuse is still detected.
+  const refreshTokens = await expired('refresh_token');
+  const accessTokens = await expired('access_token');
+  const sessions = await del('browser_session', 'expires_at < ? or ended_at < ?', [opts.now, new Date(opts.now.getTime() - 86_400_000)]);
+  const interactions = await expired('interaction');
+  const clientAssertions = await expired('used_client_assertion');
+  return { auditEvents, signingKeys, webhookAttempts, webhookDeliveries, authorizationCodes, refreshTokens, accessTokens, sessions, interactions, clientAssertions };
 }

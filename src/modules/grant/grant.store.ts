@@ -1,7 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { tenantEm } from '../../db/tenant-em.js';
 import type { AccessRecord, CodeRecord, ConsentStore, GrantStore, RefreshRecord } from '../../protocol/ports.js';
-import { AccessTokenRecord, AuthorizationCode, Consent, RefreshToken, UsedAssertion } from './grant.entity.js';
+import { AccessTokenRecord, AuthorizationCode, Consent, RefreshToken } from './grant.entity.js';
 
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
 /** The id of the row marking a revoked family in access_token. */

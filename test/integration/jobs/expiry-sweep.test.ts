@@ -53,14 +53,14 @@ describe('expiry sweep: bounded, idempotent purge of rows past expiry or retenti
   };
 
   it('purges in batches only what is past its expiry, and a second run changes nothing', async () => {
-    const first = await sweepExpired(systemEm(orm), { now, auditRetentionDays: 30, batchSize: 2 });
+    const first = await sweepExpired(systemEm(orm), { now, auditRetentionDays: 30, batchSize: 2, tenantId });
     expect(first.auditEvents).toBeGreaterThanOrEqual(5);
     expect(first.signingKeys).toBeGreaterThanOrEqual(1);
     expect(await remaining()).toEqual({
       events: [{ ageDays: 10, relayed: true }, { ageDays: 40, relayed: false }],
       keys: ['active', 'retired'],
     });
-    const second = await sweepExpired(systemEm(orm), { now, auditRetentionDays: 30, batchSize: 2 });
+    const second = await sweepExpired(systemEm(orm), { now, auditRetentionDays: 30, batchSize: 2, tenantId });
     expect(second).toMatchObject({ auditEvents: 0, signingKeys: 0 });
     expect((await remaining()).events).toHaveLength(2);
   });

@@ -49,14 +49,14 @@ describe('expiry sweep of webhook logs, and /metrics counting what sweeps purged
   });
 
   it('purges old attempts and finished deliveries only, idempotently', async () => {
-    const first = await sweepExpired(systemEm(orm), { now, auditRetentionDays: 400, webhookRetentionDays: 30, batchSize: 1 });
+    const first = await sweepExpired(systemEm(orm), { now, auditRetentionDays: 400, webhookRetentionDays: 30, batchSize: 1, tenantId });
     expect(first.webhookAttempts).toBeGreaterThanOrEqual(3);
     expect(first.webhookDeliveries).toBeGreaterThanOrEqual(2);
     const em = systemEm(orm);
     const left = await em.find(WebhookDelivery, { endpoint: endpointId }, { filters: { tenant: false } });
     expect(left.map((d) => d.status).sort()).toEqual(['retrying', 'succeeded']);
     expect(await em.count(WebhookAttempt, { endpointId }, { filters: { tenant: false } })).toBe(1);
-    const second = await sweepExpired(systemEm(orm), { now, auditRetentionDays: 400, webhookRetentionDays: 30, batchSize: 1 });
+    const second = await sweepExpired(systemEm(orm), { now, auditRetentionDays: 400, webhookRetentionDays: 30, batchSize: 1, tenantId });
     expect(second.webhookDeliveries).toBe(0);
   });
 
