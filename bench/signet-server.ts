@@ -3,6 +3,7 @@
  * set), `signet migrate`, then `signet serve` in its own Node process, waiting for GET /readyz.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { SERVICE_NODE_FLAGS } from '../src/start.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -105,6 +106,8 @@ export function signetEnv(services: SignetServices, clientId: string, clientSecr
     NODE_ENV: 'development',
     SIGNET_MASTER_KEY: masterKey,
     LOG_LEVEL: process.env.BENCH_SIGNET_LOG_LEVEL || 'warn',
+    // The events scenario delivers webhooks to a receiver on 127.0.0.1.
+    SIGNET_OUTBOUND_ALLOW_LOOPBACK: 'true',
   };
 }
 
@@ -160,7 +163,8 @@ export async function startSignet(services: SignetServices): Promise<SignetServe
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(SIGNET_DATA_DIR, 'serve.log');
   const out = fs.openSync(logFile, 'w');
-  const child = track(spawn(NODE_BIN, [CLI, 'serve'], {
+  // The same V8 flags `signet start` gives its serve process (src/start.ts).
+  const child = track(spawn(NODE_BIN, [...SERVICE_NODE_FLAGS, CLI, 'serve'], {
     cwd: process.cwd(),
     env: { ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
     stdio: ['ignore', out, out],
@@ -173,4 +177,17 @@ export async function startSignet(services: SignetServices): Promise<SignetServe
     throw err;
   }
   return { child, pid: child.pid!, url, clientId, clientSecret, logFile };
+}
+
+/** Starts `signet worker` (outbox relay, webhook delivery) against the same services. */
+export async function startSignetWorker(services: SignetServices, signet: SignetServer): Promise<ChildProcess> {
+  const { masterKey } = benchSecrets();
+  const env = signetEnv(services, signet.clientId, signet.clientSecret, masterKey);
+  const logFile = path.join(SIGNET_DATA_DIR, 'worker.log');
+  const out = fs.openSync(logFile, 'w');
+  const child = track(spawn(NODE_BIN, [CLI, 'worker'], { cwd: process.cwd(), env: { ...env, PUBLIC_URL: signet.url }, stdio: ['ignore', out, out] }));
+  fs.closeSync(out);
+  await sleep(1500);
+  if (!isRunning(child)) throw new Error(`signet worker exited (code ${child.exitCode}); ${logFile}:\n${tail(logFile)}`);
+  return child;
 }

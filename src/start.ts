@@ -8,6 +8,13 @@ import { migrateAndBootstrap } from './migrate.js';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.js');
 
+/**
+ * V8 flags for the serve and worker processes. A 4 MiB young generation (instead of 16) keeps the
+ * resident set ~100 MiB lower under load at no measurable throughput cost (see bench/README.md);
+ * run `signet serve` with the same flag (or NODE_OPTIONS) when not using `signet start`.
+ */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 const say = (m: string) => process.stdout.write(`${m}\n`);
 const note = (m: string) => process.stderr.write(`signet: ${m}\n`);
 
@@ -55,7 +62,7 @@ export async function start(config: Config): Promise<void> {
     }
     const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, SIGNET_DATA_DIR: config.dataDir };
     const spawnChild = (cmd: 'serve' | 'worker') => {
-      const ch = fork(CLI, [cmd], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+      const ch = fork(CLI, [cmd], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: SERVICE_NODE_FLAGS });
       ch.on('exit', (code, signal) => {
         if (!stopping) {
           note(`${cmd} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
