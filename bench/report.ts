@@ -35,6 +35,8 @@ export interface BenchReport {
   baselines: Record<string, { ran: boolean; error?: string; tokenAlg?: unknown; tokenTyp?: unknown }>;
   token: Comparison[];
   graphql: Comparison[];
+  /** The events scenario (bench/events.ts), when it ran. */
+  events?: unknown;
   memory: {
     targetMiB: number;
     signet?: MemoryStats;

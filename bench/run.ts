@@ -12,6 +12,7 @@ import {
 import { forkServer, isRunning, log, memoryStats, ROOT, stopAllChildren, stopChild, type ForkedServer } from './proc.js';
 import { compare, formatTable, mib, writeJson, type BenchReport } from './report.js';
 import { startSignet, startSignetServices, type SignetServer, type SignetServices } from './signet-server.js';
+import { formatEvents, runEventsScenario, type EventsReport } from './events.js';
 
 function numberEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -210,10 +211,20 @@ async function main(): Promise<number> {
     if (m && report.signet.ran) report.memory.signetPass = mib(m.peakRss) < RSS_TARGET_MIB;
   }
 
+  // --- 4. Events: mutation → subscriber latency, webhook deliveries/s (after the RSS reading) ---
+  let events: EventsReport | undefined;
+  if (process.env.BENCH_EVENTS !== '0' && services && signet && report.signet.ran && signetAlive()) {
+    events = await runEventsScenario(services, signet, {
+      latencySamples: Math.round(numberEnv('BENCH_EVENT_SAMPLES', 300, 10)),
+      webhookEvents: Math.round(numberEnv('BENCH_WEBHOOK_EVENTS', 5000, 100)),
+      webhookEndpoints: Math.round(numberEnv('BENCH_WEBHOOK_ENDPOINTS', 1, 1)),
+    });
+  }
+
   report.meta.loadAverage.end = os.loadavg()[0]!;
   await cleanup();
-  writeJson(report, RESULTS_FILE);
-  process.stdout.write(`\n${formatTable(report)}\n\nResults written to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
+  writeJson(events ? { ...report, events } : report, RESULTS_FILE);
+  process.stdout.write(`\n${formatTable(report)}\n${events ? `\n${formatEvents(events)}\n` : ''}\nResults written to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
 
   const ranAll = report.signet.ran && Object.values(report.baselines).every((b) => b.ran);
   if (!ranAll) return 1;
