@@ -4,6 +4,8 @@ import { AccessDenied } from '../modules/access/index.js';
 import { LoaderCache, type RequestContext, type TenantRef } from '../shared/request-context.js';
 import { SYSTEM_TENANT_SLUG } from '../modules/tenant/index.js';
 import type { Container } from './container.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '../shared/logger.js';
 
 export const TENANT_HEADER = 'signet-tenant';
 
@@ -52,17 +54,29 @@ export async function createRequestContext(c: Container, principal: Principal, t
     if (!target) throw new GraphQLError(`Signet-Tenant names no tenant ("${tenantHeader.slice(0, 63)}")`, { extensions: { code: 'BAD_USER_INPUT' } });
     tenant = { id: target.tenantId, slug: target.slug, name: target.name, isSystem: target.slug === SYSTEM_TENANT_SLUG };
   }
-  const em = c.orm.em.fork({ clear: true });
-  em.setFilterParams('tenant', { tenantId: tenant.id });
+  const tenantId = tenant.id;
+  let em: EntityManager | undefined;
+  let log: Logger | undefined;
   return {
     requestId,
     tenant,
     actor: { kind: 'client', id: principal.subject, clientId: principal.clientId, tenantId: principal.tenantId },
     scopes: principal.scopes,
     credential: { homeTenantId: principal.tenantId, expiresAt: principal.expiresAt },
-    em,
+    // The unit of work is forked on first use: operations that never touch the database
+    // (viewer, schema-only queries) pay nothing for it.
+    get em(): EntityManager {
+      if (!em) {
+        em = c.orm.em.fork({ clear: true }) as EntityManager;
+        em.setFilterParams('tenant', { tenantId });
+      }
+      return em;
+    },
     loaders: new LoaderCache(),
     services: c.services,
-    log: c.log.child({ requestId }),
+    get log(): Logger {
+      log ??= c.log.child({ requestId });
+      return log;
+    },
   };
 }
