@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { eventChannel } from '../graph/pubsub.js';
 import type { PublishedEvent } from '../modules/audit-log/index.js';
-import { endpointWants, type WebhookJob } from '../modules/webhook/index.js';
+import { endpointWants, webhookBody, type WebhookJob } from '../modules/webhook/index.js';
 import { RELAY_LOCK_KEY } from './relay-lock.js';
 
 interface OutboxRow {
@@ -84,9 +84,11 @@ export async function relayOutboxBatch(em: EntityManager, redis: Redis, limit = 
         if (e.type === 'Webhook.Delivery.Redelivered' && typeof e.payload.deliveryId === 'string') {
           jobs.push({ name: 'redeliver', data: { kind: 'redeliver', tenantId: e.tenantId, deliveryId: e.payload.deliveryId }, opts: { jobId: `redeliver-${e.id}`, attempts: 1 } });
         }
+        let body: string | undefined;
         for (const ep of endpoints) {
           if (ep.tenant_id !== e.tenantId || !endpointWants({ eventTypes: ep.event_types, categories: ep.categories }, e.type)) continue;
-          jobs.push({ name: 'deliver', data: { kind: 'event', tenantId: e.tenantId, eventId: e.id, endpointId: ep.id }, opts: { jobId: `${e.id}-${ep.id}` } });
+          body ??= webhookBody(e);
+          jobs.push({ name: 'deliver', data: { kind: 'event', tenantId: e.tenantId, eventId: e.id, endpointId: ep.id, type: e.type, body }, opts: { jobId: `${e.id}-${ep.id}` } });
         }
       }
     }
