@@ -3,6 +3,7 @@ import type { Config } from '../config/env.js';
 import { resolveMasterKey } from '../crypto/master-key.js';
 import { initOrm, type MikroORM } from '../db/orm.js';
 import { EventBus } from '../graph/pubsub.js';
+import { CacheBus } from '../graph/cache-bus.js';
 import { ManagementTokenVerifier } from '../modules/access/index.js';
 import { AuditLogService } from '../modules/audit-log/index.js';
 import { ClientRecordStore, ClientService } from '../modules/client/index.js';
@@ -61,10 +62,19 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   sub.on('error', (err) => log.warn({ err: err.message }, 'redis subscriber connection error'));
 
   const signingKeys = new SigningKeyService(master.key);
-  const clients = new ClientService({ production: config.nodeEnv === 'production' });
+  const cacheBus = new CacheBus(redis, sub, log);
+  const clients = new ClientService({
+    production: config.nodeEnv === 'production',
+    invalidate: (tenantId, clientId) => cacheBus.invalidate({ kind: 'client', tenantId, clientId }),
+  });
   const issuers = new TenantIssuerStore(orm);
   const keys = new SigningKeyStore(orm, master.key, signingKeys);
   const clientStore = new ClientRecordStore(orm);
+  cacheBus.onInvalidate((m) => {
+    if (m.kind === 'client') clientStore.forget(m.tenantId, m.clientId);
+    else if (m.kind === 'keys') keys.forget(m.tenantId);
+    else issuers.forget(m.slug);
+  });
 
   const system = await bootstrapSystem(systemEm(orm), {
     signingKeys, clients, rootClientId: config.rootClientId, rootClientSecret: config.rootClientSecret,
@@ -73,7 +83,7 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
 
   const tenants = new TenantService({
     signingKeys, clients, systemTenantId: () => system.systemTenantId,
-    onChanged: (t) => { issuers.forget(t.slug); keys.forget(t.id); clientStore.forget(t.id); },
+    onChanged: (t) => { cacheBus.invalidate({ kind: 'issuer', slug: t.slug }); cacheBus.invalidate({ kind: 'keys', tenantId: t.id }); clientStore.forget(t.id); },
   });
   const eventBus = new EventBus(sub, log);
   const settings: ProtocolSettings = {
@@ -101,7 +111,7 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
     tenants, signingKeys, clients, auditLog: new AuditLogService(), eventBus,
     issuerUrl: (slug) => issuerUrl(config.publicUrl, slug),
     users: new UserService(),
-    forgetKeys: (tenantId) => keys.forget(tenantId),
+    forgetKeys: (tenantId) => cacheBus.invalidate({ kind: 'keys', tenantId }),
     interactions: new InteractionService({ orm, clients: clientStore, accounts, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) }),
   };
   const verifier = new ManagementTokenVerifier({ publicUrl: config.publicUrl, audience: settings.managementAudience, issuers, keys });

@@ -1,6 +1,7 @@
 import { DomainError } from '../../shared/domain-error.js';
 
 export enum ClientErrorCode {
+  NOT_FOUND = 'NOT_FOUND',
   NAME_INVALID = 'NAME_INVALID',
   REDIRECT_URI_INVALID = 'REDIRECT_URI_INVALID',
   POST_LOGOUT_REDIRECT_URI_INVALID = 'POST_LOGOUT_REDIRECT_URI_INVALID',

@@ -1,7 +1,9 @@
-import { Arg, Authorized, Ctx, Field, InputType, Int, Mutation, ObjectType, Resolver, registerEnumType } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { ConnectionArgs, connectionTypes, toConnection, toPageRequest } from '../../../graph/connection/connection.js';
+import { encodeGlobalId, uuidOf } from '../../../graph/node/global-id.js';
 import { UserErrorInterface, withUserErrors } from '../../../graph/errors/user-error.js';
 import { registerNodeType } from '../../../graph/node/node-registry.js';
-import { JSONObjectScalar } from '../../../graph/scalars/index.js';
+import { DateTimeScalar, JSONObjectScalar } from '../../../graph/scalars/index.js';
 import { assertUnreachable } from '../../../shared/domain-error.js';
 import type { RequestContext } from '../../../shared/request-context.js';
 import { ClientError, ClientErrorCode } from '../client.errors.js';
@@ -17,7 +19,7 @@ export class ClientUserError extends UserErrorInterface {
 
 function clientUserError(e: ClientError): ClientUserError {
   switch (e.code) {
-    case ClientErrorCode.NAME_INVALID: case ClientErrorCode.REDIRECT_URI_INVALID: case ClientErrorCode.POST_LOGOUT_REDIRECT_URI_INVALID:
+    case ClientErrorCode.NOT_FOUND: case ClientErrorCode.NAME_INVALID: case ClientErrorCode.REDIRECT_URI_INVALID: case ClientErrorCode.POST_LOGOUT_REDIRECT_URI_INVALID:
     case ClientErrorCode.GRANT_TYPES_INVALID: case ClientErrorCode.AUTH_METHOD_INVALID: case ClientErrorCode.JWKS_INVALID:
     case ClientErrorCode.SCOPE_INVALID: case ClientErrorCode.AUDIENCE_INVALID: case ClientErrorCode.BACKCHANNEL_LOGOUT_URI_INVALID:
     case ClientErrorCode.SUBJECT_TYPE_INVALID: case ClientErrorCode.TTL_INVALID:
@@ -58,6 +60,61 @@ export class ClientCreatePayload {
   userErrors!: ClientUserError[];
 }
 
+@InputType('ClientUpdateInput', { description: 'Changes to an application; omitted fields stay as they are. The result is validated as a whole.' })
+export class ClientUpdateInput {
+  @Field(() => String, { nullable: true, description: 'Display name.' }) name?: string | null;
+  @Field(() => String, { nullable: true, description: '`web` or `native`.' }) applicationType?: 'web' | 'native' | null;
+  @Field(() => [String], { nullable: true, description: 'Redirect URIs (replaces the list).' }) redirectUris?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'Post-logout redirect URIs (replaces the list).' }) postLogoutRedirectUris?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'Grant types (replaces the list).' }) grantTypes?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'Scopes (replaces the list).' }) scopes?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'Audiences (replaces the list).' }) audiences?: string[] | null;
+  @Field(() => String, { nullable: true, description: 'token_endpoint_auth_method (confidential clients).' }) tokenEndpointAuthMethod?: string | null;
+  @Field(() => JSONObjectScalar, { nullable: true, description: 'Public JWK Set for private_key_jwt.' }) jwks?: { keys: Record<string, unknown>[] } | null;
+  @Field(() => Boolean, { nullable: true, description: 'Skip the consent screen.' }) skipConsent?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Require PKCE (confidential clients only; public clients always).' }) enforcePkce?: boolean | null;
+  @Field(() => String, { nullable: true, description: '`public` or `pairwise`.' }) subjectType?: 'public' | 'pairwise' | null;
+  @Field(() => String, { nullable: true, description: 'ID token signing algorithm.' }) idTokenSignedResponseAlg?: string | null;
+  @Field(() => String, { nullable: true, description: '`jwt` or `opaque`.' }) accessTokenFormat?: 'jwt' | 'opaque' | null;
+  @Field(() => String, { nullable: true, description: 'Back-Channel Logout URI.' }) backchannelLogoutUri?: string | null;
+  @Field(() => Int, { nullable: true, description: 'Access token lifetime in seconds.' }) accessTokenTtl?: number | null;
+}
+
+@ObjectType('ClientUpdatePayload', { description: 'Result of clientUpdate, clientDisable and clientEnable.' })
+export class ClientUpdatePayload {
+  @Field(() => ClientType, { nullable: true, description: 'The client after the change, unless userErrors is non-empty.' }) client!: ClientType | null;
+  @Field(() => [ClientUserError], { description: 'Problems with the input; empty on success.' }) userErrors!: ClientUserError[];
+}
+
+@InputType('ClientSecretRotateInput', { description: 'Replaces an application\'s secret.' })
+export class ClientSecretRotateInput {
+  @Field(() => ID, { description: 'The client.' }) id!: string;
+  @Field(() => Int, { nullable: true, defaultValue: 86_400, description: 'How long the previous secret keeps working, in seconds (0-2592000; default one day).' }) gracePeriodSeconds?: number;
+}
+
+@ObjectType('ClientSecretRotatePayload', { description: 'Result of clientSecretRotate.' })
+export class ClientSecretRotatePayload {
+  @Field(() => ClientType, { nullable: true, description: 'The client.' }) client!: ClientType | null;
+  @Field(() => String, { nullable: true, description: 'The new secret, shown only here.' }) plaintextSecret!: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the previous secret(s) stop working.' }) previousSecretExpiresAt!: Date | null;
+  @Field(() => [ClientUserError], { description: 'Problems with the input; empty on success.' }) userErrors!: ClientUserError[];
+}
+
+@ObjectType('ClientDeletePayload', { description: 'Result of clientDelete.' })
+export class ClientDeletePayload {
+  @Field(() => ID, { nullable: true, description: 'Global id of the deleted client.' }) deletedClientId!: string | null;
+  @Field(() => [ClientUserError], { description: 'Problems with the input; empty on success.' }) userErrors!: ClientUserError[];
+}
+
+export const { Connection: ClientConnection } = connectionTypes(ClientType, 'Client');
+
+const notFound = () => new ClientError(ClientErrorCode.NOT_FOUND, 'client not found', ['id']);
+const idOf = (id: string) => {
+  const uuid = uuidOf(id, 'Client');
+  if (!uuid) throw notFound();
+  return uuid;
+};
+
 registerNodeType('Client', async (ctx, uuids) => {
   if (!ctx.scopes.has('clients:read')) return new Map();
   const rows = await ctx.services.clients.findByIds(ctx, uuids);
@@ -73,5 +130,50 @@ export class ClientResolver {
     return Object.assign(new ClientCreatePayload(), {
       client: r.result ? toClientType(r.result.client) : null, plaintextSecret: r.result?.plaintextSecret ?? null, userErrors: r.userErrors,
     });
+  }
+
+  @Authorized('clients:read')
+  @Query(() => ClientConnection, { description: 'OAuth clients of the current tenant, newest first. Requires clients:read.' })
+  async clients(@Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    const page = await ctx.services.clients.list(ctx, toPageRequest(args));
+    return toConnection(page, toClientType, (c) => ({ value: c.createdAt.toISOString(), id: c.id }));
+  }
+
+  @Authorized('clients:write')
+  @Mutation(() => ClientUpdatePayload, { description: 'Changes an application\'s metadata (validated as a whole). Requires clients:write. Emits Client.Updated.' })
+  async clientUpdate(@Arg('id', () => ID) id: string, @Arg('input', () => ClientUpdateInput) input: ClientUpdateInput, @Ctx() ctx: RequestContext): Promise<ClientUpdatePayload> {
+    const r = await withUserErrors(() => ctx.services.clients.updateApplication(ctx, idOf(id), input as never), ClientError, clientUserError);
+    return Object.assign(new ClientUpdatePayload(), { client: r.result ? toClientType(r.result) : null, userErrors: r.userErrors });
+  }
+
+  @Authorized('clients:write')
+  @Mutation(() => ClientSecretRotatePayload, { description: 'Issues a new secret (shown once); the previous one keeps working during the grace period. Requires clients:write. Emits Client.Secret.Rotated.' })
+  async clientSecretRotate(@Arg('input', () => ClientSecretRotateInput) input: ClientSecretRotateInput, @Ctx() ctx: RequestContext): Promise<ClientSecretRotatePayload> {
+    const r = await withUserErrors(() => ctx.services.clients.rotateSecret(ctx, idOf(input.id), input.gracePeriodSeconds ?? 86_400), ClientError, clientUserError);
+    return Object.assign(new ClientSecretRotatePayload(), {
+      client: r.result ? toClientType(r.result.client) : null, plaintextSecret: r.result?.plaintextSecret ?? null,
+      previousSecretExpiresAt: r.result?.previousExpiresAt ?? null, userErrors: r.userErrors,
+    });
+  }
+
+  @Authorized('clients:write')
+  @Mutation(() => ClientUpdatePayload, { description: 'Disables an application: every request with it then fails with invalid_client. Requires clients:write. Emits Client.Updated.' })
+  async clientDisable(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ClientUpdatePayload> {
+    const r = await withUserErrors(() => ctx.services.clients.setDisabled(ctx, idOf(id), true), ClientError, clientUserError);
+    return Object.assign(new ClientUpdatePayload(), { client: r.result ? toClientType(r.result) : null, userErrors: r.userErrors });
+  }
+
+  @Authorized('clients:write')
+  @Mutation(() => ClientUpdatePayload, { description: 'Re-enables a disabled application. Requires clients:write. Emits Client.Updated.' })
+  async clientEnable(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ClientUpdatePayload> {
+    const r = await withUserErrors(() => ctx.services.clients.setDisabled(ctx, idOf(id), false), ClientError, clientUserError);
+    return Object.assign(new ClientUpdatePayload(), { client: r.result ? toClientType(r.result) : null, userErrors: r.userErrors });
+  }
+
+  @Authorized('clients:write')
+  @Mutation(() => ClientDeletePayload, { description: 'Deletes an application and its secrets. Requires clients:write. Emits Client.Deleted.' })
+  async clientDelete(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ClientDeletePayload> {
+    const r = await withUserErrors(() => ctx.services.clients.deleteApplication(ctx, idOf(id)), ClientError, clientUserError);
+    return Object.assign(new ClientDeletePayload(), { deletedClientId: r.result ? encodeGlobalId('Client', r.result) : null, userErrors: r.userErrors });
   }
 }
