@@ -8,10 +8,12 @@ import { Migration20261122164339_initial } from './Migration20261122164339_initi
 import { Migration20261122170759_oauth_core } from './Migration20261122170759_oauth_core.js';
 import { Migration20261122171034_webhooks } from './Migration20261122171034_webhooks.js';
 import { Migration20261122171704_session_participants } from './Migration20261122171704_session_participants.js';
+import { Migration20261122172805_idempotency_keys } from './Migration20261122172805_idempotency_keys.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122164339_initial', class: Migration20261122164339_initial },
   { name: 'Migration20261122170759_oauth_core', class: Migration20261122170759_oauth_core },
   { name: 'Migration20261122171034_webhooks', class: Migration20261122171034_webhooks },
   { name: 'Migration20261122171704_session_participants', class: Migration20261122171704_session_participants },
+  { name: 'Migration20261122172805_idempotency_keys', class: Migration20261122172805_idempotency_keys },
 ];

@@ -64,7 +64,7 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   const signingKeys = new SigningKeyService(master.key);
   const cacheBus = new CacheBus(redis, sub, log);
   const clients = new ClientService({
-    production: config.nodeEnv === 'production',
+    production: config.nodeEnv === 'production', managementAudience: `${config.publicUrl}/graphql`,
     invalidate: (tenantId, clientId) => cacheBus.invalidate({ kind: 'client', tenantId, clientId }),
   });
   const issuers = new TenantIssuerStore(orm);

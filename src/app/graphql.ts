@@ -8,6 +8,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { scopeAuthChecker } from '../graph/auth-checker.js';
 import { formatError } from '../graph/errors/format-error.js';
+import { LIMITS, LIMIT_RULES } from '../graph/limits.js';
 import { NodeResolver } from '../graph/node/node.resolver.js';
 import { ViewerResolver } from '../modules/access/index.js';
 import { AuditEventResolver, EventCatalogResolver, SecurityEventsResolver } from '../modules/audit-log/index.js';
@@ -50,11 +51,14 @@ export async function schemaSDL(): Promise<string> {
   return `${printSchema(lexicographicSortSchema(await graphSchema()))}\n`;
 }
 
-export async function createApollo(log: Logger, opts: { production: boolean; plugins?: ApolloServerPlugin<RequestContext>[] }): Promise<ApolloServer<RequestContext>> {
+export async function createApollo(log: Logger, opts: { production: boolean; introspection: boolean; plugins?: ApolloServerPlugin<RequestContext>[] }): Promise<ApolloServer<RequestContext>> {
   const schema = await graphSchema();
   return new ApolloServer<RequestContext>({
     schema,
-    introspection: true,
+    introspection: opts.introspection,
+    // Abuse limits (graph/limits.ts): tokens at parse time, depth/aliases/cost as validation rules.
+    parseOptions: { maxTokens: LIMITS.maxTokens },
+    validationRules: LIMIT_RULES,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     // No per-field cache-control hints, no reporting to a vendor, no inline traces: nothing here

@@ -6,6 +6,7 @@ import type { RequestContext } from '../shared/request-context.js';
 import { requestScope } from '../shared/request-scope.js';
 import type { Container } from './container.js';
 import { createApollo } from './graphql.js';
+import { idempotencyPlugin } from '../graph/idempotency.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
@@ -103,7 +104,10 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
   registerBrowserRoutes(app, c);
   registerAdminRoutes(app, c);
 
-  const apollo = await createApollo(c.log, { production: c.config.nodeEnv === 'production', plugins: [fastifyApolloDrainPlugin(app)] });
+  const apollo = await createApollo(c.log, {
+    production: c.config.nodeEnv === 'production', introspection: c.config.graphqlIntrospection,
+    plugins: [fastifyApolloDrainPlugin(app), idempotencyPlugin(c.orm, c.masterKey)],
+  });
   await apollo.start();
   app.route({
     url: '/graphql',

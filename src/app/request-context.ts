@@ -60,7 +60,8 @@ export async function createRequestContext(c: Container, principal: Principal, t
   return {
     requestId,
     tenant,
-    actor: { kind: 'client', id: principal.subject, clientId: principal.clientId, tenantId: principal.tenantId },
+    // client_credentials tokens have sub = client_id; any other subject is a user acting through a client.
+    actor: { kind: principal.subject === principal.clientId ? 'client' : 'user', id: principal.subject, clientId: principal.clientId, tenantId: principal.tenantId },
     scopes: principal.scopes,
     credential: { homeTenantId: principal.tenantId, expiresAt: principal.expiresAt },
     // The unit of work is forked on first use: operations that never touch the database

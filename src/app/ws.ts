@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { LIMITS, LIMIT_RULES } from '../graph/limits.js';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -49,6 +50,18 @@ export function attachGraphqlWs(server: Server, schema: GraphQLSchema, c: Contai
         ctx.extra.socket.close(CloseCode.Unauthorized, reason.slice(0, 120));
         return false;
       }
+    },
+    // The same abuse limits as over HTTP: tokens at parse time, then depth, aliases and cost.
+    onSubscribe: (_ctx, _id, payload) => {
+      let document;
+      try {
+        document = parse(payload.query, { maxTokens: LIMITS.maxTokens });
+      } catch (err) {
+        return [err instanceof GraphQLError ? err : new GraphQLError('could not parse the document')];
+      }
+      const errors = validate(schema, document, [...specifiedRules, ...LIMIT_RULES]);
+      if (errors.length) return errors;
+      return { schema, document, variableValues: payload.variables ?? undefined, operationName: payload.operationName ?? undefined };
     },
     onClose: (ctx) => {
       clearTimeout(ctx.extra.expiryTimer);

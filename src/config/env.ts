@@ -23,6 +23,8 @@ export interface Config {
   auditRetentionDays: number;
   /** Active signing keys older than this are rotated by the worker's daily job. */
   keyRotationDays: number;
+  /** GraphQL introspection (default: on outside production, off in production). */
+  graphqlIntrospection: boolean;
   /** SIGNET_OUTBOUND_ALLOW_LOOPBACK: outbound calls (webhooks) may target 127.0.0.1/::1/localhost (tests, local development). */
   outboundAllowLoopback: boolean;
   /** Consecutive failed webhook attempts after which an endpoint is disabled. */
@@ -116,6 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const accessTokenTtlSeconds = intVar('SIGNET_ACCESS_TOKEN_TTL', 3600, 60, 86_400);
   const auditRetentionDays = intVar('SIGNET_AUDIT_RETENTION_DAYS', 400, 1, 36_500);
   const keyRotationDays = intVar('SIGNET_KEY_ROTATION_DAYS', 90, 1, 3650);
+  const introspectionRaw = env.SIGNET_GRAPHQL_INTROSPECTION;
+  if (introspectionRaw !== undefined && introspectionRaw !== '' && !['true', 'false'].includes(introspectionRaw)) {
+    problems.push(`SIGNET_GRAPHQL_INTROSPECTION=${JSON.stringify(introspectionRaw)} must be true or false`);
+  }
+  const graphqlIntrospection = introspectionRaw ? introspectionRaw === 'true' : nodeEnv !== 'production';
 
   const boolVar = (name: string, fallback: boolean): boolean => {
     const raw = env[name];
@@ -146,7 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (problems.length) throw new ConfigError(problems);
   return {
     nodeEnv, port, host: env.HOST || '0.0.0.0', publicUrl, databaseUrl, redisUrl, dataDir, masterKey,
-    rootClientId, rootClientSecret, logLevel, logFile: env.SIGNET_LOG_FILE || undefined, accessTokenTtlSeconds, auditRetentionDays, keyRotationDays,
+    rootClientId, rootClientSecret, logLevel, logFile: env.SIGNET_LOG_FILE || undefined, accessTokenTtlSeconds, auditRetentionDays, keyRotationDays, graphqlIntrospection,
     outboundAllowLoopback, webhookMaxConsecutiveFailures, webhookRetryScheduleMs, webhookAttemptRetentionDays,
   };
 }
@@ -175,6 +182,7 @@ export const ENV_HELP = `Environment:
   SIGNET_ACCESS_TOKEN_TTL     access token lifetime in seconds (default 3600)
   SIGNET_AUDIT_RETENTION_DAYS audit/outbox retention in days (default 400)
   SIGNET_KEY_ROTATION_DAYS    rotate active signing keys older than this (default 90)
+  SIGNET_GRAPHQL_INTROSPECTION true|false (default: false in production, true otherwise)
   SIGNET_OUTBOUND_ALLOW_LOOPBACK  true: webhooks may call 127.0.0.1/::1/localhost (tests, development; default false)
   SIGNET_WEBHOOK_MAX_FAILURES consecutive failed webhook attempts that disable an endpoint (default 50)
   SIGNET_WEBHOOK_RETRY_SCHEDULE  webhook retry delays in seconds (default 5,300,1800,7200,18000,36000,36000)

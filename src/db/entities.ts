@@ -7,6 +7,7 @@ import { BrowserSession } from '../modules/session/browser-session.entity.js';
 import { Interaction } from '../modules/interaction/interaction.entity.js';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../modules/webhook/webhook.entity.js';
 import { OutboundPolicyRow } from '../modules/outbound-policy/outbound-policy.entity.js';
+import { IdempotencyKey } from '../modules/idempotency/idempotency-key.entity.js';
 import { AccessTokenRecord, AuthorizationCode, Consent, RefreshToken, UsedAssertion } from '../modules/grant/grant.entity.js';
 
 /** Every entity the ORM knows; the migration snapshot is diffed against this list. */
@@ -14,4 +15,5 @@ export const entities = [
   Tenant, SigningKey, Client, ClientSecret, AuditEvent,
   User, BrowserSession, Interaction, Consent, AuthorizationCode, RefreshToken, AccessTokenRecord, UsedAssertion,
   WebhookEndpoint, WebhookDelivery, WebhookAttempt, OutboundPolicyRow,
+  IdempotencyKey,
 ];

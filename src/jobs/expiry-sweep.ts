@@ -13,6 +13,7 @@ export interface SweepResult {
   sessions: number;
   interactions: number;
   clientAssertions: number;
+  idempotencyKeys: number;
 }
 
 /**
@@ -50,5 +51,6 @@ export async function sweepExpired(em: EntityManager, opts: {
   const sessions = await del('browser_session', 'expires_at < ? or ended_at < ?', [opts.now, new Date(opts.now.getTime() - 86_400_000)]);
   const interactions = await expired('interaction');
   const clientAssertions = await expired('used_client_assertion');
-  return { auditEvents, signingKeys, webhookAttempts, webhookDeliveries, authorizationCodes, refreshTokens, accessTokens, sessions, interactions, clientAssertions };
+  const idempotencyKeys = await expired('idempotency_key');
+  return { auditEvents, signingKeys, webhookAttempts, webhookDeliveries, authorizationCodes, refreshTokens, accessTokens, sessions, interactions, clientAssertions, idempotencyKeys };
 }

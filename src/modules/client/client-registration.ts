@@ -67,7 +67,7 @@ function checkUri(raw: string, o: { native: boolean; allowLoopbackHttp: boolean;
   throw fail(o.code, `${o.field} must use https (http only on a loopback address for native clients)`, o.field);
 }
 
-export function validateApplicationClient(input: ApplicationClientInput, opts: { production: boolean }): ValidatedClient {
+export function validateApplicationClient(input: ApplicationClientInput, opts: { production: boolean; managementAudience?: string }): ValidatedClient {
   const name = (input.name ?? '').trim();
   if (!name || name.length > 200 || hasControlChars(name)) throw fail(ClientErrorCode.NAME_INVALID, 'name must be 1-200 characters without control characters', 'name');
   const confidential = input.confidential ?? true;
@@ -93,6 +93,11 @@ export function validateApplicationClient(input: ApplicationClientInput, opts: {
       throw fail(ClientErrorCode.AUDIENCE_INVALID, 'audiences must be absolute URIs without fragments (RFC 8707)', 'audiences');
     }
   });
+  // The management API is not an application audience: user tokens for it must come with the
+  // user's administrative permissions, which applications cannot grant.
+  if (opts.managementAudience && audiences.includes(opts.managementAudience)) {
+    throw fail(ClientErrorCode.AUDIENCE_INVALID, 'the management API audience is reserved for management clients', 'audiences');
+  }
   let method = input.tokenEndpointAuthMethod ?? (confidential ? 'client_secret_basic' : 'none');
   if (!confidential && method !== 'none') throw fail(ClientErrorCode.AUTH_METHOD_INVALID, 'public clients authenticate with none', 'tokenEndpointAuthMethod');
   if (confidential && !['client_secret_basic', 'client_secret_post', 'private_key_jwt'].includes(method)) {

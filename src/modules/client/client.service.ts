@@ -25,7 +25,7 @@ export interface CreatedClient {
 }
 
 export class ClientService {
-  constructor(private readonly opts: { production: boolean; invalidate?: (tenantId: string, clientId: string) => void } = { production: false }) {}
+  constructor(private readonly opts: { production: boolean; managementAudience?: string; invalidate?: (tenantId: string, clientId: string) => void } = { production: false }) {}
 
   /** Registers an OAuth application (RFC 7591 metadata, validated). Emits Client.Created. */
   async createApplication(ctx: RequestContext, input: ApplicationClientInput): Promise<{ client: Client; plaintextSecret: string | null }> {
