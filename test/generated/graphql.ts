@@ -10,12 +10,20 @@ export type ActorKind =
   | 'SYSTEM'
   | 'USER';
 
-/** Which events to return. */
+/** Which events to return; every given condition must hold. */
 export type AuditEventFilter = {
+  /** Only events caused by this actor (client id, user subject or job name). */
+  actorId?: string | null | undefined;
+  /** Only event types of these categories. */
+  categories?: Array<EventCategory> | null | undefined;
   /** Only events at or after this instant. */
   occurredAfter?: string | null | undefined;
   /** Only events before this instant. */
   occurredBefore?: string | null | undefined;
+  /** Only events of this request (the X-Request-Id response header). */
+  requestId?: string | null | undefined;
+  /** Only events about this object (its global id, or the raw id for objects that are not graph nodes). */
+  targetId?: string | null | undefined;
   /** Only these event types (see the catalog). */
   types?: Array<string> | null | undefined;
 };

@@ -3,10 +3,18 @@ import { keysetPage, type Page, type PageRequest } from '../../db/keyset.js';
 import type { RequestContext } from '../../shared/request-context.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RELAY_LOCK_KEY } from '../../events/relay-lock.js';
+import { eventTypesOf, isEventCategory } from '../../events/event-names.js';
 import { AuditEvent } from './audit-event.entity.js';
 
 export interface AuditEventFilter {
   types?: string[] | null;
+  /** Catalog categories; an event matches when its type is in one of them. */
+  categories?: string[] | null;
+  /** Who acted: a client id, a user subject or a system job name. */
+  actorId?: string | null;
+  /** The object the event is about (its raw id). */
+  targetId?: string | null;
+  requestId?: string | null;
   occurredAfter?: Date | null;
   occurredBefore?: Date | null;
 }
@@ -41,7 +49,15 @@ export class AuditLogService {
   /** The current tenant's events, newest first, keyset-paginated. */
   list(ctx: RequestContext, filter: AuditEventFilter, page: PageRequest): Promise<Page<AuditEvent>> {
     const where: FilterQuery<AuditEvent> = { tenant: ctx.tenant.id };
-    if (filter.types?.length) where.type = { $in: filter.types };
+    const types = filter.types?.length ? new Set(filter.types) : null;
+    const byCategory = filter.categories?.length ? new Set(filter.categories.flatMap((c) => (isEventCategory(c) ? eventTypesOf(c) : []))) : null;
+    if (types || byCategory) {
+      const allowed = types && byCategory ? [...types].filter((t) => byCategory.has(t as never)) : [...(types ?? byCategory!)];
+      where.type = { $in: allowed.length ? allowed : ['-'] };
+    }
+    if (filter.actorId) where.actorId = filter.actorId;
+    if (filter.targetId) where.targetId = filter.targetId;
+    if (filter.requestId) where.requestId = filter.requestId;
     if (filter.occurredAfter || filter.occurredBefore) {
       where.occurredAt = {
         ...(filter.occurredAfter ? { $gte: filter.occurredAfter } : {}),

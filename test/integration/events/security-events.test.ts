@@ -102,6 +102,23 @@ describe('securityEvents subscription: filtered, tenant-scoped, resumable withou
     await second.dispose();
   });
 
+  it('per-object subscription: tenantUpdated(id) sees only changes to that tenant', async () => {
+    const c = client(s.url, token, slug);
+    const got: string[] = [];
+    const stop = c.subscribe<{ tenantUpdated: { type: string; payload: { changes: { name: { after: string } } } } }>(
+      { query: 'subscription($id: ID!) { tenantUpdated(id: $id) { type payload } }', variables: { id: tenantId } },
+      { next: (v) => { if (v.data) got.push(v.data.tenantUpdated.payload.changes.name.after); }, error: () => undefined, complete: () => undefined },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const name = await rename();
+    await until(() => got.length > 0, 'the tenantUpdated event');
+    expect(got).toEqual([name]);
+    const bad = collect(c, {});
+    stop();
+    bad.stop();
+    await c.dispose();
+  });
+
   it('refuses an unknown resume point, unknown types, and a token without events:subscribe', async () => {
     const c = client(s.url, token, slug);
     const bad = collect(c, { after: 'S1QXVkaXRFdmVudDowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDA' });

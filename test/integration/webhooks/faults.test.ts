@@ -172,4 +172,28 @@ describe('faults: Redis down, worker killed mid-delivery', () => {
     }, 'the delivery to be logged as succeeded');
     expect(row).toEqual({ status: 'succeeded', attempt_count: 1 });
   }, 90_000);
+
+  it('a graceful stop (SIGTERM) finishes the delivery in flight and leaves no stalled job', async () => {
+    rx.on('/graceful', () => ({ status: 200, body: 'late', delayMs: 1500 }));
+    const e = await gql(`mutation($url: String!) { webhookEndpointCreate(input: {url: $url, eventTypes: ["Tenant.Updated"]}) { secret userErrors { code } } }`, { url: `${rx.base}/graceful` }, slug);
+    registerSecret(inject('logDir'), (e.data.webhookEndpointCreate as { secret: string }).secret);
+    await rename();
+    const [req] = await until(() => rx.at('/graceful').length > 0 && rx.at('/graceful'), 'the delivery to be in flight');
+    const worker = workers[workers.length - 1]!;
+    const exit = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+    worker.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    const eventId = String(req!.headers['webhook-id']);
+    const { rows } = await db.query(`select d.status, d.attempt_count, d.endpoint_id from webhook_delivery d where d.event_id = $1 and d.endpoint_id in (select id from webhook_endpoint where url = $2)`, [eventId, `${rx.base}/graceful`]);
+    expect(rows.map((r: { status: string; attempt_count: number }) => [r.status, r.attempt_count])).toEqual([['succeeded', 1]]);
+    const { Queue } = await import('bullmq');
+    const { Redis } = await import('ioredis');
+    const connection = new Redis({ port: redisPort, host: '127.0.0.1', maxRetriesPerRequest: null });
+    const queue = new Queue('webhook-delivery', { connection, prefix: 'signet-bull' });
+    expect(await queue.getJobState(`${eventId}-${rows[0].endpoint_id as string}`)).toBe('completed');
+    expect(await queue.getActiveCount()).toBe(0);
+    await queue.close();
+    connection.disconnect();
+    expect(rx.at('/graceful')).toHaveLength(1);
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ export interface Received {
   at: number;
 }
 
-export type Responder = (r: Received, n: number) => { status: number; headers?: Record<string, string>; body?: string } | 'hang';
+export type Responder = (r: Received, n: number) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | 'hang';
 
 /** A webhook receiver on 127.0.0.1: records every request; `respond` decides the answer per path. */
 export async function startReceiver() {
@@ -24,8 +24,9 @@ export async function startReceiver() {
       const fallback: Responder = () => ({ status: 200, body: 'ok' });
       const answer = (responders.get(r.path) ?? fallback)(r, n);
       if (answer === 'hang') return;
-      res.writeHead(answer.status, answer.headers);
-      res.end(answer.body ?? '');
+      const send = () => { res.writeHead(answer.status, answer.headers); res.end(answer.body ?? ''); };
+      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      else send();
     });
   });
   server.keepAliveTimeout = 1000;

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { ConnectionArgs, toConnection, toPageRequest } from '../../../graph/connection/connection.js';
 import { registerNodeType } from '../../../graph/node/node-registry.js';
+import { decodeGlobalId } from '../../../graph/node/global-id.js';
 import { requireScopes } from '../../../graph/auth-checker.js';
 import type { RequestContext } from '../../../shared/request-context.js';
 import type { PublishedEvent } from '../audit-log.service.js';
@@ -20,10 +21,12 @@ export class AuditEventResolver {
   @Query(() => AuditEventConnection, { description: 'The current tenant\'s audit history, newest first. Requires audit:read.' })
   async auditEvents(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg('filter', () => AuditEventFilterInput, { nullable: true, description: 'Restrict by type and time range.' }) filter: AuditEventFilterInput | null,
+    @Arg('filter', () => AuditEventFilterInput, { nullable: true, description: 'Restrict by type, category, actor, target, request and time range.' }) filter: AuditEventFilterInput | null,
     @Ctx() ctx: RequestContext,
   ) {
-    const page = await ctx.services.auditLog.list(ctx, filter ?? {}, toPageRequest(args));
+    // A global id names a node: the rows store its raw id.
+    const targetId = filter?.targetId ? decodeGlobalId(filter.targetId)?.uuid ?? filter.targetId : null;
+    const page = await ctx.services.auditLog.list(ctx, { ...filter, targetId }, toPageRequest(args));
     return toConnection(page, toAuditEventType, (e) => ({ value: e.occurredAt.toISOString(), id: e.id }));
   }
 

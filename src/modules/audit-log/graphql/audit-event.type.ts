@@ -5,6 +5,7 @@ import { encodeGlobalId } from '../../../graph/node/global-id.js';
 import { connectionTypes } from '../../../graph/connection/connection.js';
 import type { AuditEvent } from '../audit-event.entity.js';
 import type { PublishedEvent } from '../audit-log.service.js';
+import { EventCategory } from './event-catalog.type.js';
 
 export enum ActorKind {
   CLIENT = 'client',
@@ -55,10 +56,18 @@ export function toAuditEventType(e: AuditEvent | PublishedEvent): AuditEventType
 
 export const { Edge: AuditEventEdge, Connection: AuditEventConnection } = connectionTypes(AuditEventType, 'AuditEvent');
 
-@InputType('AuditEventFilter', { description: 'Which events to return.' })
+@InputType('AuditEventFilter', { description: 'Which events to return; every given condition must hold.' })
 export class AuditEventFilterInput {
   @Field(() => [String], { nullable: true, description: 'Only these event types (see the catalog).' })
   types?: string[] | null;
+  @Field(() => [EventCategory], { nullable: true, description: 'Only event types of these categories.' })
+  categories?: EventCategory[] | null;
+  @Field(() => String, { nullable: true, description: 'Only events caused by this actor (client id, user subject or job name).' })
+  actorId?: string | null;
+  @Field(() => String, { nullable: true, description: 'Only events about this object (its global id, or the raw id for objects that are not graph nodes).' })
+  targetId?: string | null;
+  @Field(() => String, { nullable: true, description: 'Only events of this request (the X-Request-Id response header).' })
+  requestId?: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Only events at or after this instant.' })
   occurredAfter?: Date | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Only events before this instant.' })

@@ -73,8 +73,38 @@ async function* resumable(ctx: RequestContext, live: AsyncIterableIterator<Publi
   }
 }
 
+/** A live stream of the events about one object (by type and target), resync-aware like securityEvents. */
+async function objectEvents(ctx: RequestContext, scopes: string[], id: string, nodeType: string, types: readonly string[]) {
+  requireScopes(ctx, ['events:subscribe', ...scopes]);
+  const uuid = uuidOf(id, nodeType);
+  if (!uuid) throw new GraphQLError(`id is not a ${nodeType} id`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'id' } });
+  const match = (e: { type: string; targetId?: string | null }) => types.includes(e.type) && e.targetId === uuid;
+  const start = { afterSeq: await ctx.services.auditLog.relayPosition(ctx), replay: false };
+  const live = ctx.services.eventBus.subscribe(ctx.tenant.id, match, { resync: true });
+  await ctx.services.eventBus.ready();
+  return resumable(ctx, live, start, (e) => match(e as { type: string; targetId?: string | null }));
+}
+
+const WEBHOOK_ENDPOINT_EVENTS = ['Webhook.Endpoint.Updated', 'Webhook.Endpoint.Disabled', 'Webhook.Endpoint.Deleted', 'Webhook.Endpoint.Secret.Rotated'];
+
 @Resolver(() => AuditEventType)
 export class SecurityEventsResolver {
+  @Subscription(() => AuditEventType, {
+    description: 'Changes to one tenant (Tenant.Updated events about it), as they are committed. Requires events:subscribe and tenant:read.',
+    subscribe: ({ args, context }) => objectEvents(context as RequestContext, ['tenant:read'], args.id as string, 'Tenant', ['Tenant.Updated']),
+  })
+  tenantUpdated(@Root() event: PublishedEvent, @Arg('id', () => ID, { description: 'The tenant.' }) _id: string): AuditEventType {
+    return toAuditEventType(event);
+  }
+
+  @Subscription(() => AuditEventType, {
+    description: `Changes to one webhook endpoint (${WEBHOOK_ENDPOINT_EVENTS.join(', ')}), including the worker disabling it. Requires events:subscribe and webhooks:read.`,
+    subscribe: ({ args, context }) => objectEvents(context as RequestContext, ['webhooks:read'], args.id as string, 'WebhookEndpoint', WEBHOOK_ENDPOINT_EVENTS),
+  })
+  webhookEndpointUpdated(@Root() event: PublishedEvent, @Arg('id', () => ID, { description: 'The endpoint.' }) _id: string): AuditEventType {
+    return toAuditEventType(event);
+  }
+
   @Subscription(() => AuditEventType, {
     description: 'Live events of the current tenant, filtered by type, category and minimum severity, from any Signet process. Resumable: pass the id of the last event received as `afterEventId` and every event relayed since is replayed first (from the audit history), then live ones follow, with no gap and no duplicate. The socket closes with 4401 when the token expires. Requires events:subscribe.',
     subscribe: async ({ args, context }) => {
