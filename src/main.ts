@@ -22,7 +22,7 @@ export async function serve(config: Config, opts: { onQuery?: (sql: string) => v
   }
   const { app } = await createHttpApp(c);
   await app.listen({ port: config.port, host: config.host });
-  const ws = attachGraphqlWs(app.server, await graphSchema(), c);
+  const ws = attachGraphqlWs(app.server, await graphSchema(config.nodeEnv === 'production'), c);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   c.log.info({ port, publicUrl: config.publicUrl }, 'serve listening');

@@ -16,9 +16,10 @@ import { createLogger, type Logger } from '../shared/logger.js';
 import { Queue } from 'bullmq';
 import { hmacBase64url } from '../crypto/hashes.js';
 import { OutboxProtocolEvents } from '../events/protocol-events.js';
-import { GrantRecordStore } from '../modules/grant/index.js';
+import { ConsentService, GrantRecordStore } from '../modules/grant/index.js';
 import { InteractionRecordStore, InteractionService } from '../modules/interaction/index.js';
-import { BrowserSessionStore } from '../modules/session/index.js';
+import { BrowserSessionStore, SessionService } from '../modules/session/index.js';
+import { DevMailboxTransport, UnconfiguredMailTransport } from '../modules/notification/index.js';
 import { UserAccountStore, UserService } from '../modules/user/index.js';
 import { BACKCHANNEL_LOGOUT_QUEUE, BackchannelLogoutNotifier, type BackchannelLogoutJob } from '../jobs/backchannel-logout.js';
 import { BULL_PREFIX } from '../jobs/queues.js';
@@ -106,11 +107,18 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   };
   const outboundPolicies = new OutboundPolicyService({ systemTenantId: () => system.systemTenantId });
   const webhooks = new WebhookService({ masterKey: master.key, outbound: outboundPolicies, settings: { allowLoopback: config.outboundAllowLoopback } });
+  const sessionService = new SessionService({ logout: ports.logout });
+  const consentService = new ConsentService();
+  // Outside production, mail is kept in PostgreSQL and read through the devMailbox query.
+  const mail = config.nodeEnv === 'production' ? new UnconfiguredMailTransport(log) : new DevMailboxTransport(orm);
+  const userService = new UserService({ sessions: sessionService, consents: consentService, mail, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) });
   const services: Services = {
     webhooks, outboundPolicies,
     tenants, signingKeys, clients, auditLog: new AuditLogService(), eventBus,
     issuerUrl: (slug) => issuerUrl(config.publicUrl, slug),
-    users: new UserService(),
+    users: userService,
+    sessions: sessionService,
+    consents: consentService,
     forgetKeys: (tenantId) => cacheBus.invalidate({ kind: 'keys', tenantId }),
     interactions: new InteractionService({ orm, clients: clientStore, accounts, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) }),
   };

@@ -14,7 +14,8 @@ import { ViewerResolver } from '../modules/access/index.js';
 import { AuditEventResolver, EventCatalogResolver, SecurityEventsResolver } from '../modules/audit-log/index.js';
 import { TenantConnectionResolver, TenantResolver } from '../modules/tenant/index.js';
 import { ClientResolver } from '../modules/client/index.js';
-import { UserResolver } from '../modules/user/index.js';
+import { UserConnectionResolver, UserResolver } from '../modules/user/index.js';
+import { DevMailboxResolver } from '../modules/notification/index.js';
 import { InteractionResolver } from '../modules/interaction/index.js';
 import { SigningKeyResolver } from '../modules/signing-key/index.js';
 import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/index.js';
@@ -24,14 +25,19 @@ import type { Logger } from '../shared/logger.js';
 import { currentRequestId } from '../shared/request-scope.js';
 
 const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver, EventCatalogResolver, SecurityEventsResolver,
-  WebhookResolver, WebhookDeliveryResolver, OutboundPolicyResolver, ClientResolver, UserResolver, InteractionResolver, SigningKeyResolver] as const;
+  WebhookResolver, WebhookDeliveryResolver, OutboundPolicyResolver, ClientResolver, UserResolver, UserConnectionResolver, InteractionResolver, SigningKeyResolver] as const;
 
-let schemaPromise: Promise<GraphQLSchema> | undefined;
+/** Resolvers that exist only when NODE_ENV !== 'production' (schema.graphql is printed in development mode). */
+const DEVELOPMENT_RESOLVERS = [DevMailboxResolver] as const;
 
-/** The executable schema (built once per process). Needs no database. */
-export function graphSchema(): Promise<GraphQLSchema> {
-  schemaPromise ??= buildSchema({
-    resolvers: [...RESOLVERS],
+const schemaPromises = new Map<boolean, Promise<GraphQLSchema>>();
+
+/** The executable schema (built once per process and mode). Needs no database. */
+export function graphSchema(production = false): Promise<GraphQLSchema> {
+  let schemaPromise = schemaPromises.get(production);
+  if (schemaPromise) return schemaPromise;
+  schemaPromise = buildSchema({
+    resolvers: production ? [...RESOLVERS] : [...RESOLVERS, ...DEVELOPMENT_RESOLVERS],
     authChecker: scopeAuthChecker,
     authMode: 'error',
     validate: false,
@@ -43,16 +49,17 @@ export function graphSchema(): Promise<GraphQLSchema> {
       subscribe: () => { throw new Error('use EventBus (graph/pubsub.ts), not topic pub/sub'); },
     },
   });
+  schemaPromises.set(production, schemaPromise);
   return schemaPromise;
 }
 
-/** schema.graphql: deterministic (sorted) SDL with a final newline. */
+/** schema.graphql: deterministic (sorted) SDL with a final newline, in development mode (with devMailbox). */
 export async function schemaSDL(): Promise<string> {
   return `${printSchema(lexicographicSortSchema(await graphSchema()))}\n`;
 }
 
 export async function createApollo(log: Logger, opts: { production: boolean; introspection: boolean; plugins?: ApolloServerPlugin<RequestContext>[] }): Promise<ApolloServer<RequestContext>> {
-  const schema = await graphSchema();
+  const schema = await graphSchema(opts.production);
   return new ApolloServer<RequestContext>({
     schema,
     introspection: opts.introspection,

@@ -4,6 +4,8 @@ import type { SigningKeyService } from '../modules/signing-key/index.js';
 import type { TenantService } from '../modules/tenant/index.js';
 import type { EventBus } from '../graph/pubsub.js';
 import type { UserService } from '../modules/user/index.js';
+import type { SessionService } from '../modules/session/index.js';
+import type { ConsentService } from '../modules/grant/index.js';
 import type { InteractionService } from '../modules/interaction/index.js';
 import type { WebhookService } from '../modules/webhook/index.js';
 import type { OutboundPolicyService } from '../modules/outbound-policy/index.js';
@@ -19,6 +21,8 @@ export interface Services {
   outboundPolicies: OutboundPolicyService;
   issuerUrl(slug: string): string;
   users: UserService;
+  sessions: SessionService;
+  consents: ConsentService;
   /** Drops this process's cached keys of a tenant (after a rotation). */
   forgetKeys(tenantId: string): void;
   interactions: InteractionService;

@@ -2,7 +2,8 @@ import { Tenant } from '../modules/tenant/tenant.entity.js';
 import { SigningKey } from '../modules/signing-key/signing-key.entity.js';
 import { Client, ClientSecret } from '../modules/client/client.entity.js';
 import { AuditEvent } from '../modules/audit-log/audit-event.entity.js';
-import { User } from '../modules/user/user.entity.js';
+import { User, UserToken } from '../modules/user/user.entity.js';
+import { DevMail } from '../modules/notification/dev-mail.entity.js';
 import { BrowserSession } from '../modules/session/browser-session.entity.js';
 import { Interaction } from '../modules/interaction/interaction.entity.js';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../modules/webhook/webhook.entity.js';
@@ -16,4 +17,5 @@ export const entities = [
   User, BrowserSession, Interaction, Consent, AuthorizationCode, RefreshToken, AccessTokenRecord, UsedAssertion,
   WebhookEndpoint, WebhookDelivery, WebhookAttempt, OutboundPolicyRow,
   IdempotencyKey,
+  UserToken, DevMail,
 ];

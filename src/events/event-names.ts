@@ -76,6 +76,7 @@ export const EVENT_TYPES = {
   'User.Suspended': { category: 'users', severity: 'notice', description: 'A user was suspended and can no longer sign in.' },
   'User.Reactivated': { category: 'users', severity: 'notice', description: 'A suspended user was reactivated.' },
   'User.Email.Verified': { category: 'users', severity: 'info', description: 'A user verified their email address.' },
+  'User.Password.Reset.Requested': { category: 'users', severity: 'notice', description: 'A password reset link was mailed to a user.' },
   // administration
   'Client.Updated': { category: 'administration', severity: 'info', description: 'An OAuth client\'s settings changed.' },
   'Client.Deleted': { category: 'administration', severity: 'notice', description: 'An OAuth client was deleted.' },

@@ -53,6 +53,7 @@ export interface EventPayloads {
   'User.Suspended': UserRef & Reason;
   'User.Reactivated': UserRef;
   'User.Email.Verified': UserRef;
+  'User.Password.Reset.Requested': UserRef & { expiresAt?: string };
   'Client.Updated': ClientRef & Changes;
   'Client.Deleted': ClientRef;
   'Agent.Created': { agentId: string; name?: string };

@@ -14,6 +14,13 @@ export const Tenant = defineEntity({
     consentUiUrl: p.text().nullable(),
     /** Browser SSO session lifetime in seconds. */
     sessionTtl: p.integer().default(1_209_600),
+    /** Password policy: minimum length (8-128) and character classes every password must contain. */
+    passwordMinLength: p.integer().default(8),
+    passwordRequireClasses: p.array().default([]),
+    /** Whether end users may sign themselves up (read by the registration flow of a later issue). */
+    selfRegistration: p.boolean().default(false),
+    /** Authentication methods users may sign in with (a list for later issues; `password` today). */
+    authMethods: p.array().default(['password']),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

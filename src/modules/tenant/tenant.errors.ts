@@ -6,6 +6,7 @@ export enum TenantErrorCode {
   SLUG_TAKEN = 'SLUG_TAKEN',
   NAME_INVALID = 'NAME_INVALID',
   SYSTEM_TENANT_PROTECTED = 'SYSTEM_TENANT_PROTECTED',
+  SETTING_INVALID = 'SETTING_INVALID',
 }
 
 export class TenantError extends DomainError<TenantErrorCode> {

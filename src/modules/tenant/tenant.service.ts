@@ -5,6 +5,7 @@ import { keysetPage, type Page, type PageRequest } from '../../db/keyset.js';
 import { notifyOutbox, recordEvent } from '../../events/outbox.js';
 import { assertThat } from '../../shared/domain-error.js';
 import { hasControlChars } from '../../shared/text.js';
+import { PASSWORD_CLASSES } from '../../shared/password-policy.js';
 import { TENANT_MANAGEMENT_SCOPES } from '../../shared/management-scopes.js';
 import { isPlatformAdmin, type RequestContext } from '../../shared/request-context.js';
 import type { ClientService } from '../client/index.js';
@@ -25,6 +26,17 @@ export interface TenantCreateInput {
 export interface TenantUpdateInput {
   name?: string | null;
 }
+
+export interface TenantSettingsInput {
+  sessionTtl?: number | null;
+  passwordMinLength?: number | null;
+  passwordRequireClasses?: string[] | null;
+  selfRegistration?: boolean | null;
+  authenticationMethods?: string[] | null;
+}
+
+/** Authentication methods a tenant can allow (more come with MFA, passkeys and SSO). */
+export const AUTHENTICATION_METHODS = ['password', 'passkey', 'totp', 'magic_link', 'sso'] as const;
 
 export interface TenantCreated {
   tenant: Tenant;
@@ -124,6 +136,53 @@ export class TenantService {
         'name must be 1-200 characters without control characters', ['input', 'name']));
       if (name !== tenant.name) changes.name = { before: tenant.name, after: name };
       tenant.name = name;
+    }
+    if (Object.keys(changes).length) {
+      recordEvent(em, {
+        tenantId: tenant.id, type: 'Tenant.Updated', actor: ctx.actor, requestId: ctx.requestId,
+        target: { type: 'Tenant', id: tenant.id }, payload: { changes },
+      });
+      await em.flush();
+      await notifyOutbox(em);
+      this.deps.onChanged(tenant);
+    }
+    return tenant;
+  }
+
+  /**
+   * Changes the current tenant's session lifetime, password policy, self-registration and allowed
+   * authentication methods. Emits Tenant.Updated with the changed settings before and after.
+   */
+  async updateSettings(ctx: RequestContext, input: TenantSettingsInput): Promise<Tenant> {
+    const em = ctx.em.fork({ clear: false }) as EntityManager;
+    const tenant = await em.findOneOrFail(Tenant, { id: ctx.tenant.id });
+    const invalid = (field: string, message: string) => new TenantError(TenantErrorCode.SETTING_INVALID, message, ['input', field]);
+    const changes: Record<string, { before: unknown; after: unknown }> = {};
+    const set = <K extends 'sessionTtl' | 'passwordMinLength' | 'passwordRequireClasses' | 'selfRegistration' | 'authMethods'>(key: K, value: Tenant[K]) => {
+      if (JSON.stringify(tenant[key]) === JSON.stringify(value)) return;
+      changes[key] = { before: tenant[key], after: value };
+      tenant[key] = value;
+    };
+    if (input.sessionTtl != null) {
+      assertThat(Number.isInteger(input.sessionTtl) && input.sessionTtl >= 300 && input.sessionTtl <= 31_536_000, invalid('sessionTtl', 'sessionTtl must be 300-31536000 seconds'));
+      set('sessionTtl', input.sessionTtl);
+    }
+    if (input.passwordMinLength != null) {
+      assertThat(Number.isInteger(input.passwordMinLength) && input.passwordMinLength >= 8 && input.passwordMinLength <= 128, invalid('passwordMinLength', 'passwordMinLength must be 8-128'));
+      set('passwordMinLength', input.passwordMinLength);
+    }
+    if (input.passwordRequireClasses != null) {
+      const bad = input.passwordRequireClasses.find((c) => !(c in PASSWORD_CLASSES));
+      assertThat(!bad, invalid('passwordRequireClasses', `unknown character class "${bad?.slice(0, 20)}" (expected ${Object.keys(PASSWORD_CLASSES).join(', ')})`));
+      set('passwordRequireClasses', [...new Set(input.passwordRequireClasses)].sort());
+    }
+    if (input.selfRegistration != null) set('selfRegistration', input.selfRegistration);
+    if (input.authenticationMethods != null) {
+      const methods = [...new Set(input.authenticationMethods)];
+      const bad = methods.find((m) => !(AUTHENTICATION_METHODS as readonly string[]).includes(m));
+      assertThat(!bad, invalid('authenticationMethods', `unknown authentication method "${bad?.slice(0, 20)}" (expected ${AUTHENTICATION_METHODS.join(', ')})`));
+      assertThat(methods.length > 0, invalid('authenticationMethods', 'at least one authentication method must be allowed'));
+      set('authMethods', methods);
     }
     if (Object.keys(changes).length) {
       recordEvent(em, {

@@ -13,6 +13,7 @@ registerEnumType(TenantErrorCode, {
     SLUG_TAKEN: { description: 'Another tenant already has this slug.' },
     NAME_INVALID: { description: 'The name is empty or longer than 200 characters.' },
     SYSTEM_TENANT_PROTECTED: { description: 'The operation is not allowed on the system tenant (or on the caller\'s own tenant).' },
+    SETTING_INVALID: { description: 'A tenant setting is out of range or unknown.' },
   },
 });
 
@@ -30,6 +31,7 @@ export function tenantUserError(e: TenantError): TenantUserError {
     case TenantErrorCode.SLUG_TAKEN:
     case TenantErrorCode.NAME_INVALID:
     case TenantErrorCode.SYSTEM_TENANT_PROTECTED:
+    case TenantErrorCode.SETTING_INVALID:
       return Object.assign(new TenantUserError(), { message: e.message, field: e.field ? [...e.field] : null, code: e.code });
     default:
       return assertUnreachable(e.code);

@@ -14,6 +14,8 @@ import {
   TenantCreateInput, TenantCreatePayload, TenantDeletePayload, TenantUpdateInput, TenantUpdatePayload, tenantUserError,
 } from './tenant-mutations.types.js';
 import { TenantType, toTenantType } from './tenant.type.js';
+import { TenantSettingsType, TenantSettingsUpdateInput, TenantSettingsUpdatePayload, toTenantSettings } from './tenant-settings.types.js';
+import { tenantById } from './tenant.loader.js';
 
 registerNodeType('Tenant', async (ctx, uuids) => {
   const out = new Map<string, object>();
@@ -88,6 +90,19 @@ export class TenantResolver {
       return ctx.services.tenants.delete(ctx, uuid);
     }, TenantError, tenantUserError);
     return Object.assign(new TenantDeletePayload(), { deletedTenantId: r.result ? encodeGlobalId('Tenant', r.result) : null, userErrors: r.userErrors });
+  }
+
+  @Authorized('tenant:write')
+  @Mutation(() => TenantSettingsUpdatePayload, { description: 'Changes the current tenant\'s sign-in settings: session lifetime, password policy, self-registration, allowed authentication methods. Requires tenant:write. Emits Tenant.Updated.' })
+  async tenantSettingsUpdate(@Arg('input', () => TenantSettingsUpdateInput) input: TenantSettingsUpdateInput, @Ctx() ctx: RequestContext): Promise<TenantSettingsUpdatePayload> {
+    const r = await withUserErrors(() => ctx.services.tenants.updateSettings(ctx, input), TenantError, tenantUserError);
+    return Object.assign(new TenantSettingsUpdatePayload(), { tenant: r.result ? toTenantType(r.result) : null, userErrors: r.userErrors });
+  }
+
+  @Authorized('tenant:read')
+  @FieldResolver(() => TenantSettingsType, { description: 'Sign-in settings: session lifetime, password policy, self-registration, authentication methods. Requires tenant:read.' })
+  async settings(@Root() t: TenantType, @Ctx() ctx: RequestContext): Promise<TenantSettingsType> {
+    return toTenantSettings(await tenantById(ctx).load(t.uuid));
   }
 
   @FieldResolver(() => String, { description: 'The issuer identifier, `${PUBLIC_URL}/t/{slug}`.' })

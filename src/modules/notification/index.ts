@@ -1,0 +1,3 @@
+export { DevMail } from './dev-mail.entity.js';
+export { DevMailboxTransport, UnconfiguredMailTransport, type MailMessage, type MailTransport } from './mail.transport.js';
+export { DevMailboxResolver } from './graphql/dev-mailbox.resolver.js';
