@@ -9,6 +9,7 @@ import { Migration20261122170759_oauth_core } from './Migration20261122170759_oa
 import { Migration20261122171034_webhooks } from './Migration20261122171034_webhooks.js';
 import { Migration20261122171704_session_participants } from './Migration20261122171704_session_participants.js';
 import { Migration20261122172805_idempotency_keys } from './Migration20261122172805_idempotency_keys.js';
+import { Migration20261122173253_orgs_rbac } from './Migration20261122173253_orgs_rbac.js';
 import { Migration20261122173304_user_identity_graph } from './Migration20261122173304_user_identity_graph.js';
 
 export const migrationsList: MigrationObject[] = [
@@ -17,5 +18,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122171034_webhooks', class: Migration20261122171034_webhooks },
   { name: 'Migration20261122171704_session_participants', class: Migration20261122171704_session_participants },
   { name: 'Migration20261122172805_idempotency_keys', class: Migration20261122172805_idempotency_keys },
+  { name: 'Migration20261122173253_orgs_rbac', class: Migration20261122173253_orgs_rbac },
   { name: 'Migration20261122173304_user_identity_graph', class: Migration20261122173304_user_identity_graph },
 ];

@@ -26,6 +26,8 @@ import { BULL_PREFIX } from '../jobs/queues.js';
 import type { Services } from './services.js';
 import { WebhookService } from '../modules/webhook/index.js';
 import { OutboundPolicyService } from '../modules/outbound-policy/index.js';
+import { OrganizationPermissionStore, OrganizationService } from '../modules/organization/index.js';
+import { RbacService } from '../modules/rbac/index.js';
 
 export interface Container {
   config: Config;
@@ -98,11 +100,14 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   const logoutQueue = new Queue<BackchannelLogoutJob>(BACKCHANNEL_LOGOUT_QUEUE, { connection: redis, prefix: BULL_PREFIX });
   logoutQueue.on('error', (err) => log.warn({ err: err.message }, 'backchannel logout queue error'));
   const pairwiseKey = Buffer.from(hmacBase64url(master.key, 'signet:pairwise-subject'), 'base64url');
+  const organizations = new OrganizationService();
+  const rbac = new RbacService({ membershipRoles: (em, userId, organizationId) => organizations.membershipRoles(em, userId, organizationId) });
   const ports: ProtocolPorts = {
     issuers, clients: clientStore, keys, accounts, sessions, grants, consents: grants,
     interactions: new InteractionRecordStore(orm),
     events: new OutboxProtocolEvents(orm),
     logout: new BackchannelLogoutNotifier({ queue: logoutQueue, clients: clientStore, participants: (t, sid) => sessions.participants(t, sid) }),
+    permissions: new OrganizationPermissionStore(orm, rbac),
     pairwiseSubject: (tenantId, sector, subject) => hmacBase64url(pairwiseKey, `${tenantId}|${sector}|${subject}`),
   };
   const outboundPolicies = new OutboundPolicyService({ systemTenantId: () => system.systemTenantId });
@@ -113,7 +118,7 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   const mail = config.nodeEnv === 'production' ? new UnconfiguredMailTransport(log) : new DevMailboxTransport(orm);
   const userService = new UserService({ sessions: sessionService, consents: consentService, mail, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) });
   const services: Services = {
-    webhooks, outboundPolicies,
+    webhooks, outboundPolicies, organizations, rbac,
     tenants, signingKeys, clients, auditLog: new AuditLogService(), eventBus,
     issuerUrl: (slug) => issuerUrl(config.publicUrl, slug),
     users: userService,

@@ -20,12 +20,15 @@ import { InteractionResolver } from '../modules/interaction/index.js';
 import { SigningKeyResolver } from '../modules/signing-key/index.js';
 import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/index.js';
 import { OutboundPolicyResolver } from '../modules/outbound-policy/index.js';
+import { ORGANIZATION_RESOLVERS } from '../modules/organization/index.js';
+import { RBAC_RESOLVERS } from '../modules/rbac/index.js';
 import type { RequestContext } from '../shared/request-context.js';
 import type { Logger } from '../shared/logger.js';
 import { currentRequestId } from '../shared/request-scope.js';
 
 const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver, EventCatalogResolver, SecurityEventsResolver,
-  WebhookResolver, WebhookDeliveryResolver, OutboundPolicyResolver, ClientResolver, UserResolver, UserConnectionResolver, InteractionResolver, SigningKeyResolver] as const;
+  WebhookResolver, WebhookDeliveryResolver, OutboundPolicyResolver, ClientResolver, UserResolver, UserConnectionResolver, InteractionResolver, SigningKeyResolver,
+  ...RBAC_RESOLVERS, ...ORGANIZATION_RESOLVERS] as const;
 
 /** Resolvers that exist only when NODE_ENV !== 'production' (schema.graphql is printed in development mode). */
 const DEVELOPMENT_RESOLVERS = [DevMailboxResolver] as const;

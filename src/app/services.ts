@@ -9,6 +9,8 @@ import type { ConsentService } from '../modules/grant/index.js';
 import type { InteractionService } from '../modules/interaction/index.js';
 import type { WebhookService } from '../modules/webhook/index.js';
 import type { OutboundPolicyService } from '../modules/outbound-policy/index.js';
+import type { OrganizationService } from '../modules/organization/index.js';
+import type { RbacService } from '../modules/rbac/index.js';
 
 /** The services resolvers and processors call (through `ctx.services`). Built once per process. */
 export interface Services {
@@ -26,4 +28,6 @@ export interface Services {
   /** Drops this process's cached keys of a tenant (after a rotation). */
   forgetKeys(tenantId: string): void;
   interactions: InteractionService;
+  organizations: OrganizationService;
+  rbac: RbacService;
 }

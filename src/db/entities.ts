@@ -10,6 +10,8 @@ import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../modules/web
 import { OutboundPolicyRow } from '../modules/outbound-policy/outbound-policy.entity.js';
 import { IdempotencyKey } from '../modules/idempotency/idempotency-key.entity.js';
 import { AccessTokenRecord, AuthorizationCode, Consent, RefreshToken, UsedAssertion } from '../modules/grant/grant.entity.js';
+import { ApiResource, Group, GroupMember, Permission, Role, RoleAssignment, RolePermission } from '../modules/rbac/rbac.entity.js';
+import { Organization, OrganizationDomain, OrganizationInvitation, OrganizationMember, OrganizationMemberRole } from '../modules/organization/organization.entity.js';
 
 /** Every entity the ORM knows; the migration snapshot is diffed against this list. */
 export const entities = [
@@ -18,4 +20,6 @@ export const entities = [
   WebhookEndpoint, WebhookDelivery, WebhookAttempt, OutboundPolicyRow,
   IdempotencyKey,
   UserToken, DevMail,
+  ApiResource, Permission, Role, RolePermission, Group, GroupMember, RoleAssignment,
+  Organization, OrganizationMember, OrganizationMemberRole, OrganizationInvitation, OrganizationDomain,
 ];

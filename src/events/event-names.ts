@@ -4,7 +4,7 @@
  * The catalog is versioned by date: `EVENT_CATALOG_VERSION` changes whenever a type is added, and
  * each payload shape (src/events/event-payloads.ts) only ever gains optional fields.
  */
-export const EVENT_CATALOG_VERSION = '2026-11-22';
+export const EVENT_CATALOG_VERSION = '2026-11-23';
 
 /** The categories of the product reference (seeds/000): `mfa` is "MFA and risk", `users` is "tenant users". */
 export const EVENT_CATEGORIES = ['authentication', 'mfa', 'users', 'administration', 'security', 'organizations', 'vault', 'wallet', 'chain', 'sso', 'commerce'] as const;
@@ -88,6 +88,17 @@ export const EVENT_TYPES = {
   'Role.Created': { category: 'administration', severity: 'info', description: 'A role was defined.' },
   'Role.Scopes.Updated': { category: 'administration', severity: 'notice', description: 'The scopes bundled in a role changed.' },
   'Role.Deleted': { category: 'administration', severity: 'notice', description: 'A role was deleted.' },
+  'Role.Updated': { category: 'administration', severity: 'info', description: 'A role\'s name or description changed.' },
+  'Role.Assigned': { category: 'administration', severity: 'notice', description: 'A role was given to a user or a group.' },
+  'Role.Unassigned': { category: 'administration', severity: 'notice', description: 'A role was taken from a user or a group.' },
+  'ApiResource.Created': { category: 'administration', severity: 'info', description: 'An API resource (audience) was registered with its permission scopes.' },
+  'ApiResource.Deleted': { category: 'administration', severity: 'notice', description: 'An API resource and its permissions were deleted.' },
+  'ApiResource.Permission.Added': { category: 'administration', severity: 'info', description: 'A permission scope was added to an API resource.' },
+  'ApiResource.Permission.Removed': { category: 'administration', severity: 'notice', description: 'A permission scope was removed from an API resource (and from every role).' },
+  'Group.Created': { category: 'administration', severity: 'info', description: 'A group was created.' },
+  'Group.Deleted': { category: 'administration', severity: 'notice', description: 'A group was deleted.' },
+  'Group.Member.Added': { category: 'administration', severity: 'info', description: 'A user or a group was added to a group.' },
+  'Group.Member.Removed': { category: 'administration', severity: 'info', description: 'A user or a group was removed from a group.' },
   'Policy.Updated': { category: 'administration', severity: 'notice', description: 'A conditional access policy changed.' },
   'Webhook.Endpoint.Created': { category: 'administration', severity: 'info', description: 'A webhook endpoint was registered.' },
   'Webhook.Endpoint.Updated': { category: 'administration', severity: 'info', description: 'A webhook endpoint\'s URL, event filter or description changed, or it was re-enabled.' },
@@ -130,6 +141,11 @@ export const EVENT_TYPES = {
   'Organization.Member.Removed': { category: 'organizations', severity: 'notice', description: 'A user left or was removed from an organization.' },
   'Organization.Member.Role.Changed': { category: 'organizations', severity: 'notice', description: 'A member\'s roles in an organization changed.' },
   'Organization.Ownership.Transferred': { category: 'organizations', severity: 'warning', description: 'An organization\'s ownership moved to another member.' },
+  'Organization.Ownership.Offered': { category: 'organizations', severity: 'notice', description: 'An organization\'s owner offered ownership to another member (step one of a transfer).' },
+  'Organization.Invitation.Created': { category: 'organizations', severity: 'info', description: 'Someone was invited to join an organization.' },
+  'Organization.Invitation.Accepted': { category: 'organizations', severity: 'info', description: 'An invitation to an organization was accepted.' },
+  'Organization.Invitation.Revoked': { category: 'organizations', severity: 'notice', description: 'A pending invitation to an organization was revoked.' },
+  'Organization.Domain.Removed': { category: 'organizations', severity: 'notice', description: 'A domain was removed from an organization.' },
   // commerce
   'Payment.Succeeded': { category: 'commerce', severity: 'info', description: 'A payment was captured.' },
   'Payment.Failed': { category: 'commerce', severity: 'warning', description: 'A payment failed.' },

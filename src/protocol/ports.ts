@@ -108,6 +108,8 @@ export interface GrantSnapshot {
   claims: Record<string, unknown> | null;
   sessionClaims: { access_token?: Record<string, unknown>; id_token?: Record<string, unknown> } | null;
   consentId: string | null;
+  /** The active organization (authorize `organization`; a refresh may switch it). Absent in older snapshots. */
+  organization?: string | null;
 }
 
 export interface CodeRecord {
@@ -173,9 +175,25 @@ export interface ProtocolEvents {
   emit(tenantId: string, type: 'Token.Issued' | 'Token.Revoked' | 'RefreshToken.Reused' | 'Session.Ended', actor: { clientId: string; subject?: string }, payload: Record<string, unknown>): Promise<void>;
 }
 
+/**
+ * API permissions and organization memberships, for access tokens of user grants. Lookups are
+ * scoped to the tenant; an unknown organization and one the subject is not a member of are the same.
+ */
+export interface PermissionStore {
+  /**
+   * When `audience` is a registered API resource: the permission scopes it defines and those the
+   * subject effectively holds (direct roles, group roles, and the roles of its membership in
+   * `organizationId` when given). undefined when the audience is not an API resource.
+   */
+  apiPermissions(tenantId: string, subject: string, audience: string, organizationId: string | null): Promise<{ defined: string[]; held: string[] } | undefined>;
+  /** The subject's membership of an organization with its role names there, or undefined. */
+  organizationMembership(tenantId: string, subject: string, organizationId: string): Promise<{ organizationId: string; roles: string[] } | undefined>;
+}
+
 /** Queued deliveries (Back-Channel Logout 1.0). */
 export interface LogoutNotifier {
-  backchannelLogout(tenantId: string, input: { sid: string; subject: string }): Promise<void>;
+  /** `issuer`: the issuer the session belonged to (the worker signs with it); defaults to the tenant's. */
+  backchannelLogout(tenantId: string, input: { sid: string; subject: string; issuer?: string }): Promise<void>;
 }
 
 /** Interactions: the authorize request between the browser's visits (see interaction/state-machine.ts). */
@@ -221,6 +239,7 @@ export interface ProtocolPorts {
   interactions: InteractionStore;
   events: ProtocolEvents;
   logout: LogoutNotifier;
+  permissions: PermissionStore;
   /** Pairwise subject for a sector (OIDC Core §8.1), computed under the master key. */
   pairwiseSubject(tenantId: string, sector: string, subject: string): string;
 }

@@ -14,6 +14,10 @@ export const MANAGEMENT_SCOPES = {
   'events:subscribe': 'Subscribe to live events over graphql-ws.',
   'webhooks:read': 'Read webhook endpoints, their delivery logs and success rates, and the outbound (SSRF) policies.',
   'webhooks:write': 'Create, change, test and delete webhook endpoints, rotate their secrets, redeliver, and set outbound policies.',
+  'organizations:read': 'Read organizations, their members, invitations and domains.',
+  'organizations:write': 'Create, change and delete organizations; manage members, member roles, invitations, domains and ownership transfers.',
+  'roles:read': 'Read API resources, permissions, roles, groups and users\' effective permissions.',
+  'roles:write': 'Create, change and delete API resources, permissions, roles and groups; assign roles; manage group members.',
 } as const;
 export type ManagementScope = keyof typeof MANAGEMENT_SCOPES;
 export const ALL_MANAGEMENT_SCOPES = Object.keys(MANAGEMENT_SCOPES) as ManagementScope[];

@@ -4,6 +4,12 @@
  * - an ID token when `openid` was granted (OIDC Core §3.1.3.3);
  * - a refresh token only with `offline_access` and the refresh_token grant allowed (OIDC Core
  *   §11); rotated on every use, the family keeping its absolute expiry.
+ * - Audience an API resource: the access token's scope keeps the requested scopes the API does
+ *   not define (openid, profile, …) and, of those it defines, only the permissions the user
+ *   effectively holds (roles direct, through groups, and of the active organization's membership).
+ *   The grant keeps what was requested, so a later refresh reflects role changes.
+ * - Active organization: the user must (still) be a member, else invalid_grant; access and ID
+ *   tokens carry `org_id` and `org_roles` (the membership's role names).
  * Emits Token.Issued.
  */
 import { randomToken } from '../../crypto/random.js';
@@ -22,16 +28,31 @@ export async function issueGrantTokens(ports: ProtocolPorts, settings: ProtocolS
   const { client, grant } = input;
   const account = await ports.accounts.find(input.tenantId, grant.subject);
   if (!account?.active) throw new InvalidGrant('the user account is not active');
+  const organization = grant.organization ?? null;
+  let orgClaims: Record<string, unknown> = {};
+  if (organization) {
+    const membership = await ports.permissions.organizationMembership(input.tenantId, grant.subject, organization);
+    if (!membership) throw new InvalidGrant('the user is not a member of the requested organization');
+    orgClaims = { org_id: membership.organizationId, org_roles: membership.roles };
+  }
+  let scopes = grant.scopes;
+  const api = await ports.permissions.apiPermissions(input.tenantId, grant.subject, grant.audience, organization);
+  if (api) {
+    const defined = new Set(api.defined);
+    const held = new Set(api.held);
+    scopes = scopes.filter((s) => !defined.has(s) || held.has(s));
+  }
   const at = await issueUserAccessToken(ports.keys, ports.grants, {
     tenantId: input.tenantId, issuer: input.issuer, subject: grant.subject, clientId: client.clientId,
-    audience: grant.audience, scopes: grant.scopes, ttlSeconds: client.accessTokenTtl ?? settings.accessTokenTtlSeconds,
-    format: client.accessTokenFormat, familyId: input.familyId, extraClaims: grant.sessionClaims?.access_token,
+    audience: grant.audience, scopes, ttlSeconds: client.accessTokenTtl ?? settings.accessTokenTtlSeconds,
+    format: client.accessTokenFormat, familyId: input.familyId, extraClaims: { ...grant.sessionClaims?.access_token, ...orgClaims },
     userinfoRequest: (grant.claims as { userinfo?: Record<string, unknown> } | null)?.userinfo,
   });
-  const body: TokenResponseBody = { access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn, scope: grant.scopes.join(' ') };
+  const body: TokenResponseBody = { access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn, scope: scopes.join(' ') };
   if (grant.scopes.includes('openid')) {
+    const idGrant = organization ? { ...grant, sessionClaims: { ...grant.sessionClaims, id_token: { ...grant.sessionClaims?.id_token, ...orgClaims } } } : grant;
     body.id_token = await issueIdToken(ports, {
-      tenantId: input.tenantId, issuer: input.issuer, client, grant, accessToken: at.token,
+      tenantId: input.tenantId, issuer: input.issuer, client, grant: idGrant, accessToken: at.token,
       ttlSeconds: settings.idTokenTtlSeconds, accountClaims: account.claims,
     });
   }
@@ -47,7 +68,7 @@ export async function issueGrantTokens(ports: ProtocolPorts, settings: ProtocolS
     body.refresh_token = refresh;
   }
   await ports.events.emit(input.tenantId, 'Token.Issued', { clientId: client.clientId, subject: grant.subject }, {
-    grantType: input.grantType, scopes: grant.scopes, audience: grant.audience, refreshToken: Boolean(body.refresh_token), idToken: Boolean(body.id_token),
+    grantType: input.grantType, scopes, audience: grant.audience, ...(organization ? { organizationId: organization } : {}), refreshToken: Boolean(body.refresh_token), idToken: Boolean(body.id_token),
   });
   return body;
 }

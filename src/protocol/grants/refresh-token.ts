@@ -7,6 +7,8 @@
  *   is revoked. Clients must serialise their refreshes.
  * - Bound to the client it was issued to; idle and absolute lifetimes.
  * - RFC 6749 §6: a requested scope must not exceed the original grant (narrowing is allowed).
+ * - `organization` switches the active organization (check-organization.ts); membership is
+ *   checked when the tokens are issued.
  */
 import { sha256Hex } from '../../crypto/secrets.js';
 import { InvalidGrant, InvalidScope } from '../errors.js';
@@ -14,11 +16,13 @@ import { param, parseScope, requireParam } from '../params.js';
 import type { ClientRecord, ProtocolPorts, ProtocolSettings } from '../ports.js';
 import type { OAuthRequest } from '../request.js';
 import type { TokenResponseBody } from './client-credentials.js';
+import { checkTokenOrganization } from './check-organization.js';
 import { issueGrantTokens } from './issue-tokens.js';
 
 export async function refreshTokenGrant(req: OAuthRequest, client: ClientRecord, ports: ProtocolPorts, settings: ProtocolSettings): Promise<TokenResponseBody> {
   const token = requireParam(req, 'refresh_token');
   const requested = parseScope(param(req, 'scope'));
+  const organization = checkTokenOrganization(req);
   const tenantId = req.tenant.tenantId;
   const taken = await ports.grants.consumeRefresh(tenantId, sha256Hex(token));
   if (!taken) throw new InvalidGrant('refresh token is invalid or expired');
@@ -38,6 +42,7 @@ export async function refreshTokenGrant(req: OAuthRequest, client: ClientRecord,
     if (extra.length) throw new InvalidScope(`refresh token request may not widen the scope: ${extra.join(' ')}`);
     grant = { ...grant, scopes: requested };
   }
+  if (organization !== undefined) grant = { ...grant, organization };
   return issueGrantTokens(ports, settings, {
     tenantId, issuer: req.issuer, client, grant, familyId: rec.familyId, absoluteExpiresAt: rec.absoluteExpiresAt, grantType: 'refresh_token',
   });

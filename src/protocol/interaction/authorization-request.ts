@@ -20,6 +20,8 @@ export interface AuthorizationRequest {
   codeChallengeMethod: 'S256' | null;
   /** The request URL, for display to the login UI. */
   requestUrl: string;
+  /** The requested active organization (`organization` parameter), checked against the user's memberships. */
+  organization?: string | null;
 }
 
 /** OIDC Core §5.5 claims request parameter. */

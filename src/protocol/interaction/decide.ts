@@ -8,7 +8,7 @@
  */
 import { sha256Hex } from '../../crypto/secrets.js';
 import { randomToken, uuid } from '../../crypto/random.js';
-import { ConsentRequired, LoginRequired } from '../errors.js';
+import { AccessDenied, ConsentRequired, LoginRequired } from '../errors.js';
 import type { AuthorizeHttpRequest, AuthorizeOutcome, CookieDirective, TrustedRedirect } from '../endpoints/authorize/authorize-context.js';
 import { authorizationResponse, errorRedirect } from '../endpoints/authorize/respond.js';
 import type { ClientRecord, GrantSnapshot, ProtocolPorts, ProtocolSettings, SessionRecord } from '../ports.js';
@@ -59,11 +59,15 @@ export async function issueCode(
   tenantId: string, trusted: TrustedRedirect, request: AuthorizationRequest, login: LoginFacts, consent: ConsentFacts,
   ports: ProtocolPorts, settings: ProtocolSettings, cookies?: CookieDirective[],
 ): Promise<AuthorizeOutcome> {
+  if (request.organization && !(await ports.permissions.organizationMembership(tenantId, login.subject, request.organization))) {
+    return errorRedirect(trusted, new AccessDenied('the user is not a member of the requested organization'), cookies);
+  }
   const code = randomToken(32);
   const grant: GrantSnapshot = {
     subject: login.subject, clientId: trusted.client.clientId, scopes: consent.scopes, audience: consent.audience,
     sid: login.sid, authTime: login.authTime, acr: login.acr, amr: login.amr, nonce: request.nonce,
     claims: request.claims as Record<string, unknown> | null, sessionClaims: consent.sessionClaims, consentId: consent.consentId,
+    organization: request.organization ?? null,
   };
   await ports.grants.saveCode(tenantId, sha256Hex(code), {
     familyId: uuid(), clientId: trusted.client.clientId, redirectUri: request.redirectUri,

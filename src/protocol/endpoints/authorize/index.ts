@@ -10,6 +10,7 @@
  *   7. prompt, max_age                              check-prompt.ts
  *   8. claims                                       check-claims.ts
  *   9. resource → audience                          check-resource.ts
+ *   9b. organization (membership checked at code issue) check-organization.ts
  *  10. the interaction: login and consent decided   ../../interaction/decide.ts
  */
 import { OAuthError } from '../../errors.js';
@@ -19,6 +20,7 @@ import type { ProtocolPorts, ProtocolSettings } from '../../ports.js';
 import { PageError, type AuthorizeHttpRequest, type AuthorizeOutcome, type TrustedRedirect } from './authorize-context.js';
 import { checkClaims } from './check-claims.js';
 import { checkClient, single } from './check-client.js';
+import { checkAuthorizeOrganization } from './check-organization.js';
 import { checkPkce } from './check-pkce.js';
 import { checkMaxAge, checkPrompt } from './check-prompt.js';
 import { checkRedirectUri } from './check-redirect-uri.js';
@@ -50,13 +52,14 @@ export async function authorizeEndpoint(req: AuthorizeHttpRequest, ports: Protoc
     const maxAge = checkMaxAge(req);
     const claims = checkClaims(req);
     const audience = checkAuthorizeResource(req, client);
+    const organization = checkAuthorizeOrganization(req);
     const acr = single(req, 'acr_values');
     const request: AuthorizationRequest = {
       clientId: client.clientId, redirectUri, responseMode: trusted.responseMode, state: trusted.state, scopes,
       nonce: single(req, 'nonce') ?? null, prompt, maxAge, loginHint: single(req, 'login_hint') ?? null,
       uiLocales: single(req, 'ui_locales') ?? null, acrValues: acr ? acr.split(' ').filter(Boolean) : null,
       claims, audience, codeChallenge: pkce.codeChallenge, codeChallengeMethod: pkce.codeChallengeMethod,
-      requestUrl: req.url,
+      requestUrl: req.url, organization,
     };
     return await startInteraction(req, client, request, trusted, ports, settings);
   } catch (err) {
