@@ -12,7 +12,7 @@ export function backchannelLogoutProcessor(ports: ProtocolPorts, issuerOf: (tena
   return async (job: Job<BackchannelLogoutJob>) => {
     const { tenantId, clientId, sid, subject } = job.data;
     const client = await ports.clients.find(tenantId, clientId);
-    const issuer = await issuerOf(tenantId);
+    const issuer = job.data.issuer ?? (await issuerOf(tenantId));
     if (!client?.backchannelLogoutUri || !issuer) return { skipped: true };
     const token = await issueLogoutToken(ports, { tenantId, issuer, client, sid, subject });
     const status = await post(client.backchannelLogoutUri, new URLSearchParams({ logout_token: token }).toString());

@@ -7,7 +7,8 @@ export const BACKCHANNEL_LOGOUT_QUEUE = QUEUES.backchannelLogout;
 
 export interface BackchannelLogoutJob {
   tenantId: string;
-  tenantSlug?: string;
+  /** The issuer to sign as (set by the serve process that ended the session). */
+  issuer?: string;
   clientId: string;
   sid: string;
   subject: string;
@@ -25,11 +26,11 @@ export class BackchannelLogoutNotifier implements LogoutNotifier {
     participants: (tenantId: string, sid: string) => Promise<string[]>;
   }) {}
 
-  async backchannelLogout(tenantId: string, input: { sid: string; subject: string }): Promise<void> {
+  async backchannelLogout(tenantId: string, input: { sid: string; subject: string; issuer?: string }): Promise<void> {
     for (const clientId of await this.deps.participants(tenantId, input.sid)) {
       const client = await this.deps.clients.find(tenantId, clientId);
       if (!client?.backchannelLogoutUri) continue;
-      await this.deps.queue.add('deliver', { tenantId, clientId, sid: input.sid, subject: input.subject }, {
+      await this.deps.queue.add('deliver', { tenantId, clientId, sid: input.sid, subject: input.subject, issuer: input.issuer }, {
         jobId: `${input.sid}-${clientId}`.replace(/:/g, '_'), attempts: 6, backoff: { type: 'exponential', delay: 2000 },
         removeOnComplete: 1000, removeOnFail: 1000,
       });

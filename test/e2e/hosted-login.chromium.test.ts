@@ -53,7 +53,8 @@ describe('hosted login and consent in headless Chromium', () => {
     await page.screenshot({ path: '.signet/test-consent.png' });
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(`${rpUrl}/callback?**`);
-    const cb = received.at(-1)!;
+    // The browser may also ask the relying party for /favicon.ico: take the callback itself.
+    const cb = received.find((u) => u.pathname === '/callback')!;
     expect(cb.searchParams.get('state')).toBe('chromium-state');
     expect(cb.searchParams.get('iss')).toBe(t.issuer);
     const tok = await tokenCall(t, c, { grant_type: 'authorization_code', code: cb.searchParams.get('code')!, redirect_uri: c.redirectUri, code_verifier: verifier });

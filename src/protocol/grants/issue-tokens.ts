@@ -24,6 +24,8 @@ export async function issueGrantTokens(ports: ProtocolPorts, settings: ProtocolS
   tenantId: string; issuer: string; client: ClientRecord; grant: GrantSnapshot; familyId: string;
   /** Absolute expiry carried over from the previous refresh token (epoch seconds). */
   absoluteExpiresAt?: number; grantType: 'authorization_code' | 'refresh_token';
+  /** A narrower scope for this access token (refresh requests); the grant keeps its scope. */
+  accessScopes?: string[];
 }): Promise<TokenResponseBody> {
   const { client, grant } = input;
   const account = await ports.accounts.find(input.tenantId, grant.subject);
@@ -35,7 +37,7 @@ export async function issueGrantTokens(ports: ProtocolPorts, settings: ProtocolS
     if (!membership) throw new InvalidGrant('the user is not a member of the requested organization');
     orgClaims = { org_id: membership.organizationId, org_roles: membership.roles };
   }
-  let scopes = grant.scopes;
+  let scopes = input.accessScopes ?? grant.scopes;
   const api = await ports.permissions.apiPermissions(input.tenantId, grant.subject, grant.audience, organization);
   if (api) {
     const defined = new Set(api.defined);
@@ -49,7 +51,7 @@ export async function issueGrantTokens(ports: ProtocolPorts, settings: ProtocolS
     userinfoRequest: (grant.claims as { userinfo?: Record<string, unknown> } | null)?.userinfo,
   });
   const body: TokenResponseBody = { access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn, scope: scopes.join(' ') };
-  if (grant.scopes.includes('openid')) {
+  if (scopes.includes('openid')) {
     const idGrant = organization ? { ...grant, sessionClaims: { ...grant.sessionClaims, id_token: { ...grant.sessionClaims?.id_token, ...orgClaims } } } : grant;
     body.id_token = await issueIdToken(ports, {
       tenantId: input.tenantId, issuer: input.issuer, client, grant: idGrant, accessToken: at.token,

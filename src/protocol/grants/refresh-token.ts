@@ -40,10 +40,12 @@ export async function refreshTokenGrant(req: OAuthRequest, client: ClientRecord,
   if (requested) {
     const extra = requested.filter((s) => !rec.grant.scopes.includes(s));
     if (extra.length) throw new InvalidScope(`refresh token request may not widen the scope: ${extra.join(' ')}`);
-    grant = { ...grant, scopes: requested };
   }
   if (organization !== undefined) grant = { ...grant, organization };
+  // RFC 6749 §6: the rotated refresh token keeps the grant's scope; only this access token (and
+  // ID token) are narrowed to what the request asked for.
   return issueGrantTokens(ports, settings, {
-    tenantId, issuer: req.issuer, client, grant, familyId: rec.familyId, absoluteExpiresAt: rec.absoluteExpiresAt, grantType: 'refresh_token',
+    tenantId, issuer: req.issuer, client, grant, accessScopes: requested, familyId: rec.familyId,
+    absoluteExpiresAt: rec.absoluteExpiresAt, grantType: 'refresh_token',
   });
 }

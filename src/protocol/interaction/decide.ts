@@ -81,6 +81,8 @@ export async function issueCode(
 function loginIsUsable(session: SessionRecord | undefined, request: AuthorizationRequest): session is SessionRecord {
   if (!session) return false;
   if (request.prompt.includes('login')) return false;
+  // OIDC Core §3.1.2.1 (errata set 2): max_age=0 is equivalent to prompt=login.
+  if (request.maxAge === 0) return false;
   if (request.maxAge !== null && Math.floor(Date.now() / 1000) - session.authTime > request.maxAge) return false;
   return true;
 }

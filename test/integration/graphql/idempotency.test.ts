@@ -36,7 +36,7 @@ describe('Idempotency-Key on mutations', () => {
     const other = await s.gql(CREATE, { input: { slug: uniqueSlug('idem'), name: 'B' } }, { headers: { 'idempotency-key': key } });
     expect(other.errors?.[0]?.message).toBe('Idempotency-Key was already used with a different request');
     expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'IDEMPOTENCY_KEY_REUSED' });
-    expect(other.data?.tenantCreate ?? null).toBeNull();
+    expect((other.data as { tenantCreate?: unknown } | undefined)?.tenantCreate ?? null).toBeNull();
   });
 
   it('keys are per caller: another client may use the same key', async () => {

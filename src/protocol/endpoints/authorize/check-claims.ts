@@ -5,10 +5,10 @@
 import { InvalidRequest } from '../../errors.js';
 import type { ClaimsRequest } from '../../interaction/authorization-request.js';
 import type { AuthorizeHttpRequest } from './authorize-context.js';
-import { single } from './check-client.js';
+import { oneParam } from './check-client.js';
 
 export function checkClaims(req: AuthorizeHttpRequest): ClaimsRequest | null {
-  const raw = single(req, 'claims');
+  const raw = oneParam(req, 'claims');
   if (raw === undefined) return null;
   let parsed: unknown;
   try {

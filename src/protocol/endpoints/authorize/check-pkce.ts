@@ -8,11 +8,11 @@
 import { InvalidRequest } from '../../errors.js';
 import type { ClientRecord } from '../../ports.js';
 import type { AuthorizeHttpRequest } from './authorize-context.js';
-import { single } from './check-client.js';
+import { oneParam } from './check-client.js';
 
 export function checkPkce(req: AuthorizeHttpRequest, client: ClientRecord): { codeChallenge: string | null; codeChallengeMethod: 'S256' | null } {
-  const challenge = single(req, 'code_challenge');
-  const method = single(req, 'code_challenge_method');
+  const challenge = oneParam(req, 'code_challenge');
+  const method = oneParam(req, 'code_challenge_method');
   if (challenge === undefined) {
     if (method !== undefined) throw new InvalidRequest('code_challenge_method requires a code_challenge');
     if (!client.confidential || client.enforcePkce) throw new InvalidRequest('PKCE code_challenge is required (S256)');

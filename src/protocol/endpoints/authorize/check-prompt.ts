@@ -5,12 +5,12 @@
  */
 import { InvalidRequest } from '../../errors.js';
 import type { AuthorizeHttpRequest } from './authorize-context.js';
-import { single } from './check-client.js';
+import { oneParam } from './check-client.js';
 
 const PROMPTS = new Set(['none', 'login', 'consent', 'select_account']);
 
 export function checkPrompt(req: AuthorizeHttpRequest): string[] {
-  const raw = single(req, 'prompt');
+  const raw = oneParam(req, 'prompt');
   if (raw === undefined) return [];
   const values = [...new Set(raw.split(' ').filter(Boolean))];
   const unknown = values.filter((v) => !PROMPTS.has(v));
@@ -20,7 +20,7 @@ export function checkPrompt(req: AuthorizeHttpRequest): string[] {
 }
 
 export function checkMaxAge(req: AuthorizeHttpRequest): number | null {
-  const raw = single(req, 'max_age');
+  const raw = oneParam(req, 'max_age');
   if (raw === undefined) return null;
   if (!/^\d{1,9}$/.test(raw)) throw new InvalidRequest('invalid max_age parameter value');
   return Number(raw);

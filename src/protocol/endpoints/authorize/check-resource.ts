@@ -7,12 +7,12 @@
 import { InvalidTarget } from '../../errors.js';
 import type { ClientRecord } from '../../ports.js';
 import type { AuthorizeHttpRequest } from './authorize-context.js';
-import { single } from './check-client.js';
+import { oneParam } from './check-client.js';
 
 export function checkAuthorizeResource(req: AuthorizeHttpRequest, client: ClientRecord): string {
   const raw = req.params.resource;
   if (Array.isArray(raw)) throw new InvalidTarget('only one resource may be requested per authorization request');
-  const resource = single(req, 'resource');
+  const resource = oneParam(req, 'resource');
   if (resource === undefined) return client.audiences[0] ?? req.issuer;
   let url: URL;
   try {

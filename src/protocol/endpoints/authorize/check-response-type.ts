@@ -7,16 +7,16 @@
 import { InvalidRequest, UnauthorizedClient, UnsupportedResponseType } from '../../errors.js';
 import type { ClientRecord } from '../../ports.js';
 import type { AuthorizeHttpRequest } from './authorize-context.js';
-import { single } from './check-client.js';
+import { oneParam } from './check-client.js';
 
 export function checkResponseMode(req: AuthorizeHttpRequest): 'query' | 'form_post' {
-  const mode = single(req, 'response_mode') ?? 'query';
+  const mode = oneParam(req, 'response_mode') ?? 'query';
   if (mode !== 'query' && mode !== 'form_post') throw new InvalidRequest(`unsupported response_mode requested (${mode.slice(0, 40)})`);
   return mode;
 }
 
 export function checkResponseType(req: AuthorizeHttpRequest, client: ClientRecord): void {
-  const type = single(req, 'response_type');
+  const type = oneParam(req, 'response_type');
   if (type === undefined) throw new InvalidRequest("missing required parameter 'response_type'");
   if (type !== 'code') throw new UnsupportedResponseType(`unsupported response_type requested (${type.slice(0, 40)})`);
   if (!client.grantTypes.includes('authorization_code') || !client.responseTypes.includes('code')) {

@@ -7,10 +7,10 @@ import { InvalidScope } from '../../errors.js';
 import { parseScope } from '../../params.js';
 import type { ClientRecord } from '../../ports.js';
 import type { AuthorizeHttpRequest } from './authorize-context.js';
-import { single } from './check-client.js';
+import { oneParam } from './check-client.js';
 
 export function checkAuthorizeScope(req: AuthorizeHttpRequest, client: ClientRecord): string[] {
-  const requested = parseScope(single(req, 'scope')) ?? [];
+  const requested = parseScope(oneParam(req, 'scope')) ?? [];
   const allowed = new Set(client.scopes);
   const refused = requested.filter((s) => !allowed.has(s));
   if (refused.length) throw new InvalidScope(`requested scope is not allowed for this client: ${refused.join(' ')}`);

@@ -13,13 +13,13 @@
  *   9b. organization (membership checked at code issue) check-organization.ts
  *  10. the interaction: login and consent decided   ../../interaction/decide.ts
  */
-import { OAuthError } from '../../errors.js';
+import { InvalidRequest, OAuthError } from '../../errors.js';
 import type { AuthorizationRequest } from '../../interaction/authorization-request.js';
 import { startInteraction } from '../../interaction/decide.js';
 import type { ProtocolPorts, ProtocolSettings } from '../../ports.js';
 import { PageError, type AuthorizeHttpRequest, type AuthorizeOutcome, type TrustedRedirect } from './authorize-context.js';
 import { checkClaims } from './check-claims.js';
-import { checkClient, single } from './check-client.js';
+import { checkClient, oneParam } from './check-client.js';
 import { checkAuthorizeOrganization } from './check-organization.js';
 import { checkPkce } from './check-pkce.js';
 import { checkMaxAge, checkPrompt } from './check-prompt.js';
@@ -34,7 +34,8 @@ export async function authorizeEndpoint(req: AuthorizeHttpRequest, ports: Protoc
   let trusted: TrustedRedirect | undefined;
   try {
     const client = await checkClient(req, ports.clients);
-    const scopeRaw = single(req, 'scope') ?? '';
+    // Only to decide whether redirect_uri is required; a repeated scope is reported after trust.
+    const scopeRaw = typeof req.params.scope === 'string' ? req.params.scope : '';
     const redirectUri = checkRedirectUri(req, client, scopeRaw.split(' ').includes('openid'));
     const stateRaw = req.params.state;
     trusted = {
@@ -42,7 +43,7 @@ export async function authorizeEndpoint(req: AuthorizeHttpRequest, ports: Protoc
       state: typeof stateRaw === 'string' ? stateRaw : null,
       responseMode: 'query',
     };
-    if (Array.isArray(stateRaw)) throw new PageError('invalid_request', "'state' parameter must not be provided more than once");
+    if (Array.isArray(stateRaw)) throw new InvalidRequest("'state' parameter must not be provided more than once");
     trusted.responseMode = checkResponseMode(req);
     checkResponseType(req, client);
     checkUnsupportedParams(req);
@@ -53,11 +54,11 @@ export async function authorizeEndpoint(req: AuthorizeHttpRequest, ports: Protoc
     const claims = checkClaims(req);
     const audience = checkAuthorizeResource(req, client);
     const organization = checkAuthorizeOrganization(req);
-    const acr = single(req, 'acr_values');
+    const acr = oneParam(req, 'acr_values');
     const request: AuthorizationRequest = {
       clientId: client.clientId, redirectUri, responseMode: trusted.responseMode, state: trusted.state, scopes,
-      nonce: single(req, 'nonce') ?? null, prompt, maxAge, loginHint: single(req, 'login_hint') ?? null,
-      uiLocales: single(req, 'ui_locales') ?? null, acrValues: acr ? acr.split(' ').filter(Boolean) : null,
+      nonce: oneParam(req, 'nonce') ?? null, prompt, maxAge, loginHint: oneParam(req, 'login_hint') ?? null,
+      uiLocales: oneParam(req, 'ui_locales') ?? null, acrValues: acr ? acr.split(' ').filter(Boolean) : null,
       claims, audience, codeChallenge: pkce.codeChallenge, codeChallengeMethod: pkce.codeChallengeMethod,
       requestUrl: req.url, organization,
     };

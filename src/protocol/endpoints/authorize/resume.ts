@@ -41,7 +41,7 @@ export async function resumeEndpoint(req: AuthorizeHttpRequest, ports: ProtocolP
       const authTime = ia.authTime ?? Math.floor(Date.now() / 1000);
       if (ia.sessionId) {
         const previous = await ports.sessions.end(tenantId, ia.sessionId);
-        if (previous && previous.subject !== subject) await ports.logout.backchannelLogout(tenantId, { sid: previous.id, subject: previous.subject });
+        if (previous && previous.subject !== subject) await ports.logout.backchannelLogout(tenantId, { sid: previous.id, subject: previous.subject, issuer: req.issuer });
       }
       const ttl = ia.remember ? (ia.rememberFor && ia.rememberFor > 0 ? ia.rememberFor : req.tenant.sessionTtl) : req.tenant.sessionTtl;
       const { session, token } = await ports.sessions.create(tenantId, {

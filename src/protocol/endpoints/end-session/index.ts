@@ -63,7 +63,7 @@ export async function endSessionEndpoint(req: AuthorizeHttpRequest & { confirmed
     if (session && matches) {
       await ports.sessions.end(tenantId, session.id);
       await ports.events.emit(tenantId, 'Session.Ended', { clientId: client?.clientId ?? 'end-session', subject: session.subject }, { sid: session.id, reason: 'logout' });
-      await ports.logout.backchannelLogout(tenantId, { sid: session.id, subject: session.subject });
+      await ports.logout.backchannelLogout(tenantId, { sid: session.id, subject: session.subject, issuer: req.issuer });
     }
     if (postLogout !== undefined) {
       const url = new URL(postLogout);

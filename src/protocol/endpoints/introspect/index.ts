@@ -7,6 +7,7 @@
  *   aud, token_type, jti.
  */
 import { authenticateClient } from '../../client-auth/index.js';
+import { InvalidClient } from '../../errors.js';
 import { param, requireParam } from '../../params.js';
 import { NO_STORE, errorResponse } from '../../respond.js';
 import type { ProtocolPorts } from '../../ports.js';
@@ -17,7 +18,9 @@ import { checkRequestFormat } from '../token/check-request-format.js';
 export async function introspectionEndpoint(req: OAuthRequest, ports: ProtocolPorts): Promise<OAuthResponse> {
   try {
     checkRequestFormat(req);
-    await authenticateClient(req, ports.clients, ports.grants);
+    const caller = await authenticateClient(req, ports.clients, ports.grants);
+    // RFC 7662 §2.1/§4: the endpoint must not be open to anyone who knows a client_id.
+    if (!caller.confidential) throw new InvalidClient('public clients cannot use the introspection endpoint');
     const token = requireParam(req, 'token');
     const t = await resolveAnyToken(ports, req.tenant.tenantId, req.issuer, token, param(req, 'token_type_hint'));
     const headers = { ...NO_STORE, 'content-type': 'application/json; charset=utf-8' };
