@@ -37,10 +37,16 @@ export interface BenchReport {
   graphql: Comparison[];
   /** The events scenario (bench/events.ts), when it ran. */
   events?: unknown;
+  /** Authorization-code + PKCE flows/s and rotating refresh grants/s (bench/auth-code-flow.ts). */
+  authCodeFlow?: Comparison[];
+  refreshToken?: Comparison[];
+  authCode?: unknown;
   memory: {
     targetMiB: number;
     signet?: MemoryStats;
     signetPass?: boolean;
+    /** signet serve's peak RSS just before the auth-code / refresh scenarios. */
+    signetBeforeAuthCode?: MemoryStats;
     baselines: Record<string, MemoryStats | undefined>;
   };
 }
@@ -69,6 +75,7 @@ export function formatTable(report: BenchReport): string {
   lines.push(`load average (1 min): ${m.loadAverage.start.toFixed(2)} at start, ${m.loadAverage.end?.toFixed(2) ?? '-'} at end`);
   lines.push(`${m.durationSeconds} s per measurement after ${m.warmupSeconds} s warm-up; autocannon in the parent process, each server in its own process`);
   lines.push('req/s = 2xx responses (with the expected body) per second; latency percentiles over 2xx responses');
+  if (report.authCodeFlow?.length) lines.push('flow rows: req/s = complete authorize → token flows per second ending in 200 + id_token, latency per whole flow; non-2xx/errors = failed flows');
   lines.push('');
 
   const header = ['Scenario', 'Conc', 'Server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'ratio', 'target', 'result'];
@@ -93,6 +100,8 @@ export function formatTable(report: BenchReport): string {
   };
   add('client_credentials token', report.token);
   add('GraphQL viewer vs hello', report.graphql);
+  add('auth code + PKCE flows/s', report.authCodeFlow ?? []);
+  add('refresh_token (rotating)', report.refreshToken ?? []);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   lines.push(row(header, widths, align));
   lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -110,6 +119,7 @@ export function formatTable(report: BenchReport): string {
     ? `${fmt(mib(s.peakRss))} MiB${s.processes > 1 ? ` (process tree of ${s.processes}: ${fmt(mib(s.treePeakRss))} MiB)` : ''}, now ${fmt(mib(s.rss))} MiB`
     : 'n/a';
   lines.push(`Peak RSS (VmHWM) of signet serve after all load: ${sText}  target < ${mem.targetMiB} MiB  ${verdict(mem.signetPass)}`);
+  if (mem.signetBeforeAuthCode) lines.push(`  (peak RSS before the auth-code / refresh scenarios: ${fmt(mib(mem.signetBeforeAuthCode.peakRss))} MiB)`);
   const others = Object.entries(mem.baselines)
     .map(([name, st]) => `${name} ${st ? `${fmt(mib(st.peakRss))} MiB` : 'n/a'}`);
   if (others.length) lines.push(`Peak RSS of baselines (for reference): ${others.join(', ')}`);
@@ -117,7 +127,7 @@ export function formatTable(report: BenchReport): string {
   const errs = [
     ...(report.signet.error ? [`Signet: ${report.signet.error}`] : []),
     ...Object.entries(report.baselines).filter(([, b]) => b.error).map(([n, b]) => `${n}: ${b.error}`),
-    ...[...report.token, ...report.graphql].filter((c) => c.note).map((c) => `${c.scenario} @${c.connections}: ${c.note}`),
+    ...[...report.token, ...report.graphql, ...(report.authCodeFlow ?? []), ...(report.refreshToken ?? [])].filter((c) => c.note).map((c) => `${c.scenario} @${c.connections}: ${c.note}`),
   ];
   if (errs.length) {
     lines.push('');

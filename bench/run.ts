@@ -13,6 +13,7 @@ import { forkServer, isRunning, log, memoryStats, ROOT, stopAllChildren, stopChi
 import { compare, formatTable, mib, writeJson, type BenchReport } from './report.js';
 import { startSignet, startSignetServices, type SignetServer, type SignetServices } from './signet-server.js';
 import { formatEvents, runEventsScenario, type EventsReport } from './events.js';
+import { runAuthCodeScenarios } from './auth-code-flow.js';
 
 function numberEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -204,6 +205,15 @@ async function main(): Promise<number> {
     await stopChild(apollo.child);
   }
 
+  // --- 2b. Authorization-code + PKCE flows/s and rotating refresh grants/s (bench/auth-code-flow.ts) ---
+  if (process.env.BENCH_AUTHCODE !== '0') {
+    if (signet && signetAlive()) report.memory.signetBeforeAuthCode = memoryStats(signet.pid);
+    const ac = await runAuthCodeScenarios(report.signet.ran ? signet : undefined, signetAlive, { concurrency: CONNECTIONS, warmupS: WARMUP, durationS: DURATION });
+    Object.assign(report, { authCodeFlow: ac.flows, refreshToken: ac.refresh, authCode: { verification: ac.verification, errors: ac.errors } });
+    report.baselines['oidc-provider code flow'] = { ran: ac.verification['oidc-provider'] !== undefined };
+    report.memory.baselines['oidc-provider code flow'] = ac.oidcProviderMemory;
+  }
+
   // --- 3. Peak RSS of signet serve ---------------------------------------------------------------
   if (signet && signetAlive()) {
     const m = memoryStats(signet.pid);
@@ -228,7 +238,7 @@ async function main(): Promise<number> {
 
   const ranAll = report.signet.ran && Object.values(report.baselines).every((b) => b.ran);
   if (!ranAll) return 1;
-  const allPass = [...report.token, ...report.graphql].every((c) => c.pass) && report.memory.signetPass === true;
+  const allPass = [...report.token, ...report.graphql, ...(report.authCodeFlow ?? []), ...(report.refreshToken ?? [])].every((c) => c.pass) && report.memory.signetPass === true;
   return process.env.BENCH_STRICT === '1' && !allPass ? 2 : 0;
 }
 
