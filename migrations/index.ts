@@ -11,6 +11,7 @@ import { Migration20261122171704_session_participants } from './Migration2026112
 import { Migration20261122172805_idempotency_keys } from './Migration20261122172805_idempotency_keys.js';
 import { Migration20261122173253_orgs_rbac } from './Migration20261122173253_orgs_rbac.js';
 import { Migration20261122173304_user_identity_graph } from './Migration20261122173304_user_identity_graph.js';
+import { Migration20261122174117_audit_export } from './Migration20261122174117_audit_export.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122164339_initial', class: Migration20261122164339_initial },
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122172805_idempotency_keys', class: Migration20261122172805_idempotency_keys },
   { name: 'Migration20261122173253_orgs_rbac', class: Migration20261122173253_orgs_rbac },
   { name: 'Migration20261122173304_user_identity_graph', class: Migration20261122173304_user_identity_graph },
+  { name: 'Migration20261122174117_audit_export', class: Migration20261122174117_audit_export },
 ];

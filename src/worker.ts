@@ -9,6 +9,7 @@ import { expirySweepProcessor } from './jobs/expiry-sweep.processor.js';
 import { outboxRelayProcessor } from './jobs/outbox-relay.processor.js';
 import { BULL_PREFIX, QUEUES, SCHEDULES } from './jobs/queues.js';
 import { webhookBackoff, webhookDeliveryProcessor, webhookJobOptions } from './jobs/webhook-delivery.processor.js';
+import { auditExportProcessor } from './jobs/audit-export.processor.js';
 import { WebhookDeliveryService, type WebhookJob } from './modules/webhook/index.js';
 import { backchannelLogoutProcessor } from './jobs/backchannel-logout.processor.js';
 import type { BackchannelLogoutJob } from './jobs/backchannel-logout.js';
@@ -32,7 +33,8 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
   const relayQueue = new Queue(QUEUES.outboxRelay, opts);
   const sweepQueue = new Queue(QUEUES.expirySweep, opts);
   const webhookQueue = new Queue<WebhookJob>(QUEUES.webhookDelivery, { ...opts, defaultJobOptions: webhookJobOptions(config.webhookRetryScheduleMs) });
-  const relayDeps = { webhookQueue };
+  const exportQueue = new Queue<{ exportId: string }>(QUEUES.auditExport, opts);
+  const relayDeps = { webhookQueue, exportQueue };
   const deliveries = new WebhookDeliveryService({
     orm: c.orm, masterKey: c.masterKey, outbound: c.services.outboundPolicies,
     settings: { allowLoopback: config.outboundAllowLoopback }, maxConsecutiveFailures: config.webhookMaxConsecutiveFailures,
@@ -61,6 +63,7 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
       ...opts, concurrency: 64, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5,
       settings: { backoffStrategy: webhookBackoff(config.webhookRetryScheduleMs) },
     }),
+    new Worker<{ exportId: string }>(QUEUES.auditExport, auditExportProcessor(c.orm, c.services.auditExports), { ...opts, concurrency: 1 }),
     new Worker(QUEUES.expirySweep, expirySweepProcessor(c.orm, { auditRetentionDays: config.auditRetentionDays, webhookRetentionDays: config.webhookAttemptRetentionDays, redis: c.redis }), { ...opts, concurrency: 1 }),
   ];
   for (const w of workers) {
@@ -113,6 +116,7 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
       await sweepQueue.close();
       await rotationQueue.close();
       await webhookQueue.close();
+      await exportQueue.close();
       await connection.quit().catch(() => connection.disconnect());
       await c.close();
       c.log.info('worker stopped');

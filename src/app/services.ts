@@ -1,4 +1,4 @@
-import type { AuditLogService } from '../modules/audit-log/index.js';
+import type { AuditExportService, AuditLogService } from '../modules/audit-log/index.js';
 import type { ClientService } from '../modules/client/index.js';
 import type { SigningKeyService } from '../modules/signing-key/index.js';
 import type { TenantService } from '../modules/tenant/index.js';
@@ -18,6 +18,7 @@ export interface Services {
   signingKeys: SigningKeyService;
   clients: ClientService;
   auditLog: AuditLogService;
+  auditExports: AuditExportService;
   eventBus: EventBus;
   webhooks: WebhookService;
   outboundPolicies: OutboundPolicyService;

@@ -108,6 +108,7 @@ export const EVENT_TYPES = {
   'Webhook.Delivery.Redelivered': { category: 'administration', severity: 'info', description: 'An operator asked for a webhook delivery to be sent again.' },
   'OutboundPolicy.Updated': { category: 'security', severity: 'notice', description: 'A tenant\'s outbound HTTP (SSRF) policy changed.' },
   'AuditLog.Exported': { category: 'administration', severity: 'notice', description: 'The audit log was exported.' },
+  'AuditLog.Export.Requested': { category: 'administration', severity: 'info', description: 'An export of the audit log was requested (the worker produces it).' },
   // vault
   'Vault.Grant.Created': { category: 'vault', severity: 'notice', description: 'A third-party credential grant was created for a user or agent.' },
   'Vault.Grant.Revoked': { category: 'vault', severity: 'notice', description: 'A credential grant was revoked.' },

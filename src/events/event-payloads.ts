@@ -83,7 +83,8 @@ export interface EventPayloads {
   'Webhook.Endpoint.Secret.Rotated': { endpointId: string; previousSecretExpiresAt: string };
   'Webhook.Delivery.Redelivered': { endpointId: string; deliveryId: string; eventId: string };
   'OutboundPolicy.Updated': { target: string } & Changes;
-  'AuditLog.Exported': { format: 'ndjson' | 'csv'; rows: number };
+  'AuditLog.Exported': { format: 'ndjson' | 'csv'; rows: number; exportId?: string; truncated?: boolean };
+  'AuditLog.Export.Requested': { exportId: string; format: 'ndjson' | 'csv' };
   'Vault.Grant.Created': { grantId: string; provider: string; userId?: string; agentId?: string };
   'Vault.Grant.Revoked': { grantId: string; provider?: string } & Reason;
   'Vault.Credential.Stored': { credentialId: string; provider: string };

@@ -30,6 +30,8 @@ interface EndpointRow {
 export interface RelayDeps {
   /** When given (worker), one `deliver` job per matching enabled webhook endpoint is enqueued. */
   webhookQueue?: Queue<WebhookJob>;
+  /** When given (worker), each AuditLog.Export.Requested event enqueues its `audit-export` job. */
+  exportQueue?: Queue<{ exportId: string }>;
   /** Upper bound for publishing + enqueueing one batch; past it the batch rolls back and is retried. */
   redisTimeoutMs?: number;
 }
@@ -93,12 +95,17 @@ export async function relayOutboxBatch(em: EntityManager, redis: Redis, limit = 
       }
     }
 
+    const exportJobs = deps.exportQueue ? events.flatMap((e) => (e.type === 'AuditLog.Export.Requested' && typeof e.payload.exportId === 'string'
+      ? [{ name: 'export', data: { exportId: e.payload.exportId }, opts: { jobId: `export-${e.payload.exportId}`, attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 1000, removeOnFail: 1000 } }]
+      : [])) : [];
+
     const publish = async () => {
       const pipeline = redis.multi();
       for (const e of events) pipeline.publish(eventChannel(e.tenantId), JSON.stringify(e));
       const results = await pipeline.exec();
       if (!results || results.some(([err]) => err)) throw new Error('publishing to redis failed');
       if (jobs.length) await deps.webhookQueue!.addBulk(jobs);
+      if (exportJobs.length) await deps.exportQueue!.addBulk(exportJobs);
     };
     await withTimeout(publish(), deps.redisTimeoutMs ?? 10_000, 'relaying to redis');
     await conn.execute(

@@ -7,7 +7,10 @@ export interface SweepResult {
   /** Webhook attempts older than the webhook retention. */
   webhookAttempts: number;
   /** Finished (succeeded/failed) webhook deliveries older than the webhook retention (their attempts go with them). */
-  webhookDeliveries: number;  authorizationCodes: number;
+  webhookDeliveries: number;
+  /** Audit log exports past their download window. */
+  auditExports: number;
+  authorizationCodes: number;
   refreshTokens: number;
   accessTokens: number;
   sessions: number;
@@ -52,5 +55,6 @@ export async function sweepExpired(em: EntityManager, opts: {
   const interactions = await expired('interaction');
   const clientAssertions = await expired('used_client_assertion');
   const idempotencyKeys = await expired('idempotency_key');
-  return { auditEvents, signingKeys, webhookAttempts, webhookDeliveries, authorizationCodes, refreshTokens, accessTokens, sessions, interactions, clientAssertions, idempotencyKeys };
+  const auditExports = await expired('audit_export');
+  return { auditEvents, signingKeys, webhookAttempts, webhookDeliveries, auditExports, authorizationCodes, refreshTokens, accessTokens, sessions, interactions, clientAssertions, idempotencyKeys };
 }

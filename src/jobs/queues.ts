@@ -4,6 +4,8 @@ export const QUEUES = {
   expirySweep: 'expiry-sweep',
   /** One job per (event, endpoint), jobId `${eventId}-${endpointId}`; `redeliver-${eventId}` for manual redeliveries. */
   webhookDelivery: 'webhook-delivery',
+  /** One job per requested audit log export, jobId `export-${exportId}`. */
+  auditExport: 'audit-export',
   /** Back-Channel Logout deliveries, jobId `${sid}-${clientId}` (see backchannel-logout.ts). */
   backchannelLogout: 'backchannel-logout',
   keyRotation: 'key-rotation',

@@ -45,25 +45,31 @@ export function toPublishedEvent(e: AuditEvent): PublishedEvent {
   };
 }
 
+/** The query of a filter, within one tenant (shared by the list and the export). */
+export function auditWhere(tenantId: string, filter: AuditEventFilter): FilterQuery<AuditEvent> {
+  const where: FilterQuery<AuditEvent> = { tenant: tenantId };
+  const types = filter.types?.length ? new Set(filter.types) : null;
+  const byCategory = filter.categories?.length ? new Set<string>(filter.categories.flatMap((c) => (isEventCategory(c) ? eventTypesOf(c) : []))) : null;
+  if (types || byCategory) {
+    const allowed = types && byCategory ? [...types].filter((t) => byCategory.has(t)) : [...(types ?? byCategory!)];
+    where.type = { $in: allowed.length ? allowed : ['-'] };
+  }
+  if (filter.actorId) where.actorId = filter.actorId;
+  if (filter.targetId) where.targetId = filter.targetId;
+  if (filter.requestId) where.requestId = filter.requestId;
+  if (filter.occurredAfter || filter.occurredBefore) {
+    where.occurredAt = {
+      ...(filter.occurredAfter ? { $gte: filter.occurredAfter } : {}),
+      ...(filter.occurredBefore ? { $lt: filter.occurredBefore } : {}),
+    };
+  }
+  return where;
+}
+
 export class AuditLogService {
   /** The current tenant's events, newest first, keyset-paginated. */
   list(ctx: RequestContext, filter: AuditEventFilter, page: PageRequest): Promise<Page<AuditEvent>> {
-    const where: FilterQuery<AuditEvent> = { tenant: ctx.tenant.id };
-    const types = filter.types?.length ? new Set(filter.types) : null;
-    const byCategory = filter.categories?.length ? new Set(filter.categories.flatMap((c) => (isEventCategory(c) ? eventTypesOf(c) : []))) : null;
-    if (types || byCategory) {
-      const allowed = types && byCategory ? [...types].filter((t) => byCategory.has(t as never)) : [...(types ?? byCategory!)];
-      where.type = { $in: allowed.length ? allowed : ['-'] };
-    }
-    if (filter.actorId) where.actorId = filter.actorId;
-    if (filter.targetId) where.targetId = filter.targetId;
-    if (filter.requestId) where.requestId = filter.requestId;
-    if (filter.occurredAfter || filter.occurredBefore) {
-      where.occurredAt = {
-        ...(filter.occurredAfter ? { $gte: filter.occurredAfter } : {}),
-        ...(filter.occurredBefore ? { $lt: filter.occurredBefore } : {}),
-      };
-    }
+    const where = auditWhere(ctx.tenant.id, filter);
     return keysetPage<AuditEvent>(ctx.em, AuditEvent, where, {
       field: 'occurredAt', direction: 'DESC', toValue: (e) => e.occurredAt.toISOString(), parse: (v) => new Date(v),
     }, page);
