@@ -155,6 +155,12 @@ export interface GrantStore {
   consumeRefresh(tenantId: string, tokenHash: string): Promise<{ record: RefreshRecord } | { reused: true; familyId: string; clientId: string; subject: string } | { revoked: true } | undefined>;
   findRefresh(tenantId: string, tokenHash: string): Promise<(RefreshRecord & { active: boolean }) | undefined>;
   saveAccess(tenantId: string, id: string, record: Omit<AccessRecord, 'revoked'>): Promise<void>;
+  /** A token response's writes at once: access-token record, rotated refresh token, Token.Issued. */
+  saveIssued(tenantId: string, input: {
+    access: { id: string; record: Omit<AccessRecord, 'revoked'> };
+    refresh?: { hash: string; record: RefreshRecord };
+    event: { type: 'Token.Issued'; clientId: string; subject: string; requestId?: string; payload: Record<string, unknown> };
+  }): Promise<void>;
   findAccess(tenantId: string, id: string): Promise<AccessRecord | undefined>;
   /** Is the family (authorization) revoked? */
   familyRevoked(tenantId: string, familyId: string): Promise<boolean>;

@@ -1,9 +1,26 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { tenantEm } from '../../db/tenant-em.js';
-import type { AccessRecord, CodeRecord, ConsentStore, GrantStore, RefreshRecord } from '../../protocol/ports.js';
-import { AccessTokenRecord, AuthorizationCode, Consent, RefreshToken } from './grant.entity.js';
+import type { AccessRecord, CodeRecord, ConsentStore, GrantSnapshot, GrantStore, RefreshRecord } from '../../protocol/ports.js';
+import { uuid } from '../../crypto/random.js';
+import { OUTBOX_CHANNEL } from '../../events/outbox.js';
+import { AccessTokenRecord, Consent, RefreshToken } from './grant.entity.js';
 
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
+/** A text[] from a JSON array parameter (MikroORM would expand a JS array into a value list). */
+const TEXT_ARRAY = `coalesce((select array_agg(v) from jsonb_array_elements_text(?::jsonb) v), '{}')`;
+const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+
+interface CodeRow { family_id: string; client_id: string; redirect_uri: string; code_challenge: string | null; code_challenge_method: string | null; grant: unknown; expires_at: Date }
+interface RefreshRow { family_id: string; client_id: string; grant: unknown; created_at: Date; expires_at: Date; absolute_expires_at: Date }
+
+const REFRESH_INSERT = `insert into refresh_token (id, tenant_id, family_id, client_id, "grant", created_at, expires_at, absolute_expires_at, consumed_at, revoked_at)
+  values (?, ?, ?, ?, ?::jsonb, now(), ?, ?, null, null)`;
+const refreshParams = (tenantId: string, hash: string, r: RefreshRecord) =>
+  [hash, tenantId, r.familyId, r.clientId, JSON.stringify(r.grant), date(r.expiresAt), date(r.absoluteExpiresAt)];
+const refreshRecord = (row: RefreshRow): RefreshRecord => ({
+  familyId: row.family_id, clientId: row.client_id, grant: json<GrantSnapshot>(row.grant), expiresAt: epoch(new Date(row.expires_at)),
+  absoluteExpiresAt: epoch(new Date(row.absolute_expires_at)), createdAt: epoch(new Date(row.created_at)),
+});
 /** The id of the row marking a revoked family in access_token. */
 const familyMarker = (familyId: string) => `family:${familyId}`;
 const date = (s: number) => new Date(s * 1000);
@@ -20,69 +37,98 @@ export class GrantRecordStore implements GrantStore, ConsentStore {
     return tenantEm(this.orm, tenantId);
   }
 
+  private sql(tenantId: string) {
+    return this.em(tenantId).getConnection();
+  }
+
   async saveCode(tenantId: string, codeHash: string, r: CodeRecord): Promise<void> {
-    const em = this.em(tenantId);
-    em.create(AuthorizationCode, {
-      id: codeHash, tenant: tenantId, familyId: r.familyId, clientId: r.clientId, redirectUri: r.redirectUri,
-      codeChallenge: r.codeChallenge, codeChallengeMethod: r.codeChallengeMethod, grant: r.grant, expiresAt: date(r.expiresAt), consumedAt: null,
-    });
-    await em.flush();
+    // One INSERT (autocommit), not a unit-of-work flush (BEGIN/INSERT/COMMIT): this is the hot path.
+    await this.sql(tenantId).execute(
+      `insert into authorization_code (id, tenant_id, family_id, client_id, redirect_uri, code_challenge, code_challenge_method, "grant", created_at, expires_at, consumed_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, now(), ?, null)`,
+      [codeHash, tenantId, r.familyId, r.clientId, r.redirectUri, r.codeChallenge, r.codeChallengeMethod, JSON.stringify(r.grant), date(r.expiresAt)], 'run',
+    );
   }
 
   async consumeCode(tenantId: string, codeHash: string) {
-    const em = this.em(tenantId);
-    const won = await em.nativeUpdate(AuthorizationCode, { id: codeHash, tenant: tenantId, consumedAt: null }, { consumedAt: new Date() });
-    const row = await em.findOne(AuthorizationCode, { id: codeHash, tenant: tenantId });
-    if (!row) return undefined;
-    if (won !== 1) return { reused: true as const, familyId: row.familyId };
-    return {
-      record: {
-        familyId: row.familyId, clientId: row.clientId, redirectUri: row.redirectUri, codeChallenge: row.codeChallenge ?? null,
-        codeChallengeMethod: row.codeChallengeMethod ?? null, grant: row.grant, expiresAt: epoch(row.expiresAt),
-      },
-    };
+    const conn = this.sql(tenantId);
+    const won = await conn.execute<CodeRow[]>(
+      `update authorization_code set consumed_at = now() where id = ? and tenant_id = ? and consumed_at is null
+       returning family_id, client_id, redirect_uri, code_challenge, code_challenge_method, "grant", expires_at`,
+      [codeHash, tenantId], 'all',
+    );
+    const row = won[0];
+    if (row) {
+      return {
+        record: {
+          familyId: row.family_id, clientId: row.client_id, redirectUri: row.redirect_uri, codeChallenge: row.code_challenge,
+          codeChallengeMethod: row.code_challenge_method, grant: json<GrantSnapshot>(row.grant), expiresAt: epoch(new Date(row.expires_at)),
+        },
+      };
+    }
+    const seen = await conn.execute<{ family_id: string }[]>('select family_id from authorization_code where id = ? and tenant_id = ?', [codeHash, tenantId], 'all');
+    return seen[0] ? { reused: true as const, familyId: seen[0].family_id } : undefined;
   }
 
   async saveRefresh(tenantId: string, tokenHash: string, r: RefreshRecord): Promise<void> {
-    const em = this.em(tenantId);
-    em.create(RefreshToken, {
-      id: tokenHash, tenant: tenantId, familyId: r.familyId, clientId: r.clientId, grant: r.grant,
-      expiresAt: date(r.expiresAt), absoluteExpiresAt: date(r.absoluteExpiresAt), consumedAt: null, revokedAt: null,
-    });
-    await em.flush();
+    await this.sql(tenantId).execute(REFRESH_INSERT, refreshParams(tenantId, tokenHash, r), 'run');
   }
 
   async consumeRefresh(tenantId: string, tokenHash: string) {
-    const em = this.em(tenantId);
-    const won = await em.nativeUpdate(RefreshToken, { id: tokenHash, tenant: tenantId, consumedAt: null, revokedAt: null }, { consumedAt: new Date() });
-    const row = await em.findOne(RefreshToken, { id: tokenHash, tenant: tenantId });
+    const conn = this.sql(tenantId);
+    const won = await conn.execute<RefreshRow[]>(
+      `update refresh_token set consumed_at = now() where id = ? and tenant_id = ? and consumed_at is null and revoked_at is null
+       returning family_id, client_id, "grant", created_at, expires_at, absolute_expires_at`,
+      [tokenHash, tenantId], 'all',
+    );
+    if (won[0]) return { record: refreshRecord(won[0]) };
+    const seen = await conn.execute<{ family_id: string; client_id: string; grant: unknown; consumed_at: Date | null; revoked_at: Date | null }[]>(
+      'select family_id, client_id, "grant", consumed_at, revoked_at from refresh_token where id = ? and tenant_id = ?', [tokenHash, tenantId], 'all',
+    );
+    const row = seen[0];
     if (!row) return undefined;
-    if (won !== 1) {
-      if (row.revokedAt && !row.consumedAt) return { revoked: true as const };
-      return { reused: true as const, familyId: row.familyId, clientId: row.clientId, subject: row.grant.subject };
-    }
-    return { record: this.refreshRecord(row) };
+    if (row.revoked_at && !row.consumed_at) return { revoked: true as const };
+    return { reused: true as const, familyId: row.family_id, clientId: row.client_id, subject: json<GrantSnapshot>(row.grant).subject };
   }
 
-  private refreshRecord(row: RefreshToken): RefreshRecord {
-    return {
-      familyId: row.familyId, clientId: row.clientId, grant: row.grant, expiresAt: epoch(row.expiresAt),
-      absoluteExpiresAt: epoch(row.absoluteExpiresAt), createdAt: epoch(row.createdAt),
-    };
+  /**
+   * Everything one token response creates — the access-token record, the rotated refresh token,
+   * the Token.Issued audit row and the outbox notification — in ONE statement (data-modifying
+   * CTEs are atomic): one round trip instead of three transactions.
+   */
+  async saveIssued(tenantId: string, input: Parameters<GrantStore['saveIssued']>[1]): Promise<void> {
+    const params: unknown[] = [];
+    const ctes: string[] = [];
+    const a = input.access.record;
+    ctes.push(`a as (insert into access_token (id, tenant_id, family_id, format, client_id, subject, scopes, audience, claims, issued_at, expires_at, revoked_at)
+      values (?, ?, ?, ?, ?, ?, ${TEXT_ARRAY}, ?, ?::jsonb, ?, ?, null))`);
+    params.push(input.access.id, tenantId, a.familyId, a.format, a.clientId, a.subject, JSON.stringify(a.scopes), a.audience,
+      a.claims === null ? null : JSON.stringify(a.claims), date(a.issuedAt), date(a.expiresAt));
+    if (input.refresh) {
+      ctes.push(`r as (${REFRESH_INSERT})`);
+      params.push(...refreshParams(tenantId, input.refresh.hash, input.refresh.record));
+    }
+    const e = input.event;
+    ctes.push(`e as (insert into audit_event (id, tenant_id, type, actor_kind, actor_id, actor_client_id, target_type, target_id, request_id, payload, occurred_at, relayed_at)
+      values (?, ?, ?, 'client', ?, ?, 'User', ?, ?, ?::jsonb, now(), null))`);
+    params.push(uuid(), tenantId, e.type, e.clientId, e.clientId, e.subject, e.requestId ?? null, JSON.stringify({ clientId: e.clientId, ...e.payload }));
+    await this.sql(tenantId).execute(`with ${ctes.join(', ')} select pg_notify('${OUTBOX_CHANNEL}', '')`, params, 'all');
   }
 
   async findRefresh(tenantId: string, tokenHash: string) {
     const row = await this.em(tenantId).findOne(RefreshToken, { id: tokenHash, tenant: tenantId });
-    return row ? { ...this.refreshRecord(row), active: !row.consumedAt && !row.revokedAt } : undefined;
+    return row ? {
+      familyId: row.familyId, clientId: row.clientId, grant: row.grant, expiresAt: epoch(row.expiresAt),
+      absoluteExpiresAt: epoch(row.absoluteExpiresAt), createdAt: epoch(row.createdAt), active: !row.consumedAt && !row.revokedAt,
+    } : undefined;
   }
 
   async saveAccess(tenantId: string, id: string, r: Omit<AccessRecord, 'revoked'>): Promise<void> {
-    const em = this.em(tenantId);
-    em.create(AccessTokenRecord, {
-      id, tenant: tenantId, familyId: r.familyId, format: r.format, clientId: r.clientId, subject: r.subject, scopes: r.scopes,
-      audience: r.audience, claims: r.claims, issuedAt: date(r.issuedAt), expiresAt: date(r.expiresAt), revokedAt: null,
-    });
-    await em.flush();
+    await this.sql(tenantId).execute(
+      `insert into access_token (id, tenant_id, family_id, format, client_id, subject, scopes, audience, claims, issued_at, expires_at, revoked_at)
+       values (?, ?, ?, ?, ?, ?, ${TEXT_ARRAY}, ?, ?::jsonb, ?, ?, null)`,
+      [id, tenantId, r.familyId, r.format, r.clientId, r.subject, JSON.stringify(r.scopes), r.audience, r.claims === null ? null : JSON.stringify(r.claims), date(r.issuedAt), date(r.expiresAt)], 'run',
+    );
   }
 
   async findAccess(tenantId: string, id: string): Promise<AccessRecord | undefined> {

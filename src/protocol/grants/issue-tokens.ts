@@ -14,7 +14,8 @@
  */
 import { randomToken } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
-import type { ClientRecord, GrantSnapshot, ProtocolPorts, ProtocolSettings } from '../ports.js';
+import type { ClientRecord, GrantSnapshot, ProtocolPorts, ProtocolSettings, RefreshRecord } from '../ports.js';
+import { currentRequestId } from '../../shared/request-scope.js';
 import { issueUserAccessToken } from '../tokens/access-token.js';
 import { issueIdToken } from '../tokens/id-token.js';
 import type { TokenResponseBody } from './client-credentials.js';
@@ -44,7 +45,7 @@ export async function issueGrantTokens(ports: ProtocolPorts, settings: ProtocolS
     const held = new Set(api.held);
     scopes = scopes.filter((s) => !defined.has(s) || held.has(s));
   }
-  const at = await issueUserAccessToken(ports.keys, ports.grants, {
+  const at = await issueUserAccessToken(ports.keys, {
     tenantId: input.tenantId, issuer: input.issuer, subject: grant.subject, clientId: client.clientId,
     audience: grant.audience, scopes, ttlSeconds: client.accessTokenTtl ?? settings.accessTokenTtlSeconds,
     format: client.accessTokenFormat, familyId: input.familyId, extraClaims: { ...grant.sessionClaims?.access_token, ...orgClaims },
@@ -58,19 +59,29 @@ export async function issueGrantTokens(ports: ProtocolPorts, settings: ProtocolS
       ttlSeconds: settings.idTokenTtlSeconds, accountClaims: account.claims,
     });
   }
+  let refresh: { hash: string; record: RefreshRecord } | undefined;
   if (grant.scopes.includes('offline_access') && client.grantTypes.includes('refresh_token')) {
     const now = Math.floor(Date.now() / 1000);
-    const refresh = randomToken(32);
+    const token = randomToken(32);
     const absolute = input.absoluteExpiresAt ?? now + (client.refreshTokenTtl ?? settings.refreshTokenTtlSeconds);
     const idle = now + (client.refreshTokenIdleTtl ?? settings.refreshTokenIdleTtlSeconds);
-    await ports.grants.saveRefresh(input.tenantId, sha256Hex(refresh), {
-      familyId: input.familyId, clientId: client.clientId, grant, createdAt: now,
-      expiresAt: Math.min(idle, absolute), absoluteExpiresAt: absolute,
-    });
-    body.refresh_token = refresh;
+    refresh = {
+      hash: sha256Hex(token),
+      record: { familyId: input.familyId, clientId: client.clientId, grant, createdAt: now, expiresAt: Math.min(idle, absolute), absoluteExpiresAt: absolute },
+    };
+    body.refresh_token = token;
   }
-  await ports.events.emit(input.tenantId, 'Token.Issued', { clientId: client.clientId, subject: grant.subject }, {
-    grantType: input.grantType, scopes, audience: grant.audience, ...(organization ? { organizationId: organization } : {}), refreshToken: Boolean(body.refresh_token), idToken: Boolean(body.id_token),
+  // One round trip: access-token record, rotated refresh token, Token.Issued (and the outbox wake-up).
+  await ports.grants.saveIssued(input.tenantId, {
+    access: { id: at.recordId, record: at.record },
+    refresh,
+    event: {
+      type: 'Token.Issued', clientId: client.clientId, subject: grant.subject, requestId: currentRequestId(),
+      payload: {
+        grantType: input.grantType, scopes, audience: grant.audience, ...(organization ? { organizationId: organization } : {}),
+        refreshToken: Boolean(body.refresh_token), idToken: Boolean(body.id_token),
+      },
+    },
   });
   return body;
 }

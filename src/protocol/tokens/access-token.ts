@@ -6,7 +6,7 @@
  */
 import { signJwt } from '../../crypto/jwt.js';
 import { randomToken } from '../../crypto/random.js';
-import type { GrantStore, KeyStore } from '../ports.js';
+import type { AccessRecord, KeyStore } from '../ports.js';
 import { sha256Hex } from '../../crypto/secrets.js';
 
 export interface AccessTokenInput {
@@ -51,11 +51,12 @@ export async function issueAccessToken(keys: KeyStore, input: AccessTokenInput):
  * reference token (only its SHA-256 recorded). Either way a record exists, so revocation and
  * introspection see it. `sub` is the account id (pairwise subjects are for ID tokens/userinfo).
  */
-export async function issueUserAccessToken(keys: KeyStore, grants: GrantStore, input: AccessTokenInput & {
+/** The caller persists `record` under `recordId` (GrantStore.saveIssued), with the rest of the response. */
+export async function issueUserAccessToken(keys: KeyStore, input: AccessTokenInput & {
   format: 'jwt' | 'opaque'; familyId: string; extraClaims?: Record<string, unknown>;
   /** The claims parameter's userinfo member, kept with the record for the userinfo endpoint. */
   userinfoRequest?: Record<string, unknown>;
-}): Promise<IssuedAccessToken> {
+}): Promise<IssuedAccessToken & { recordId: string; record: Omit<AccessRecord, 'revoked'> }> {
   const iat = Math.floor(Date.now() / 1000);
   const record = {
     familyId: input.familyId, format: input.format, clientId: input.clientId, subject: input.subject,
@@ -64,8 +65,7 @@ export async function issueUserAccessToken(keys: KeyStore, grants: GrantStore, i
   };
   if (input.format === 'opaque') {
     const token = randomToken(32);
-    await grants.saveAccess(input.tenantId, sha256Hex(token), record);
-    return { token, jti: '', expiresIn: input.ttlSeconds };
+    return { token, jti: '', expiresIn: input.ttlSeconds, recordId: sha256Hex(token), record };
   }
   const jti = randomToken(16);
   const signer = await keys.activeSigningKey(input.tenantId, ACCESS_TOKEN_ALG);
@@ -75,6 +75,5 @@ export async function issueUserAccessToken(keys: KeyStore, grants: GrantStore, i
     ...extra, iss: input.issuer, sub: input.subject, aud: input.audience, client_id: input.clientId,
     scope: input.scopes.join(' '), iat, exp: iat + input.ttlSeconds, jti,
   }, signer, 'at+jwt');
-  await grants.saveAccess(input.tenantId, jti, record);
-  return { token, jti, expiresIn: input.ttlSeconds };
+  return { token, jti, expiresIn: input.ttlSeconds, recordId: jti, record };
 }
