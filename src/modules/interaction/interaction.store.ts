@@ -21,30 +21,33 @@ export class InteractionRecordStore implements InteractionStore {
   constructor(private readonly orm: MikroORM) {}
 
   async create(tenantId: string, input: Parameters<InteractionStore['create']>[1]) {
-    const em = tenantEm(this.orm, tenantId);
     const loginChallenge = randomToken(32);
-    const i = em.create(Interaction, {
-      id: uuid(), tenant: tenantId, clientId: input.clientId, request: input.request,
-      state: input.skipLogin ? 'login_accepted' : 'login_pending',
-      loginChallengeHash: sha256Hex(loginChallenge), consentChallengeHash: null, verifierHash: null,
-      browserBindingHash: input.browserBindingHash, sessionId: input.sessionId, loginSkipped: Boolean(input.skipLogin),
-      subject: input.skipLogin?.subject ?? null, authTime: input.skipLogin ? new Date(input.skipLogin.authTime * 1000) : null,
-      acr: input.skipLogin?.acr ?? null, amr: input.skipLogin?.amr ?? null, remember: false, rememberFor: null, loginContext: null,
-      grantedScopes: null, grantedAudience: null, consentRemember: false, consentRememberFor: null, sessionClaims: null, error: null,
-      expiresAt: new Date(Date.now() + input.ttlSeconds * 1000),
-    });
-    await em.flush();
-    return { id: i.id, loginChallenge };
+    const id = uuid();
+    const skip = input.skipLogin;
+    // One INSERT on the authorize hot path (no unit-of-work flush).
+    await tenantEm(this.orm, tenantId).getConnection().execute(
+      `insert into interaction (id, tenant_id, client_id, state, request, login_challenge_hash, consent_challenge_hash, verifier_hash,
+         browser_binding_hash, session_id, login_skipped, subject, auth_time, acr, amr, remember, created_at, expires_at)
+       values (?, ?, ?, ?, ?::jsonb, ?, null, null, ?, ?, ?, ?, ?, ?, ${skip ? `coalesce((select array_agg(v) from jsonb_array_elements_text(?::jsonb) v), '{}')` : 'null'}, false, now(), ?)`,
+      [id, tenantId, input.clientId, skip ? 'login_accepted' : 'login_pending', JSON.stringify(input.request), sha256Hex(loginChallenge),
+        input.browserBindingHash, input.sessionId, Boolean(skip), skip?.subject ?? null, skip ? new Date(skip.authTime * 1000) : null, skip?.acr ?? null,
+        ...(skip ? [JSON.stringify(skip.amr)] : []), new Date(Date.now() + input.ttlSeconds * 1000)],
+      'run',
+    );
+    return { id, loginChallenge };
   }
 
   async takeByVerifier(tenantId: string, verifier: string): Promise<InteractionRecord | undefined> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(verifier)) return undefined;
     const em = tenantEm(this.orm, tenantId);
-    const hash = sha256Hex(verifier);
-    const i = await em.findOne(Interaction, { tenant: tenantId, verifierHash: hash, expiresAt: { $gt: new Date() } });
-    if (!i) return undefined;
-    const taken = await em.nativeUpdate(Interaction, { id: i.id, verifierHash: hash }, { verifierHash: null });
-    return taken === 1 ? toInteractionRecord(i) : undefined;
+    // Single use: one UPDATE clears the verifier and returns the row, so two browsers racing with
+    // the same verifier get it once.
+    const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+      `update interaction set verifier_hash = null where tenant_id = ? and verifier_hash = ? and expires_at > now() returning *`,
+      [tenantId, sha256Hex(verifier)], 'all',
+    );
+    if (!rows[0]) return undefined;
+    return toInteractionRecord(em.map(Interaction, rows[0]) as Interaction);
   }
 
   async startConsent(tenantId: string, id: string, login: Parameters<InteractionStore['startConsent']>[2]): Promise<string> {

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { tenantEm } from '../../db/tenant-em.js';
+import { TtlCache } from '../../shared/ttl-cache.js';
 import type { PermissionStore } from '../../protocol/ports.js';
 import type { RbacService } from '../rbac/index.js';
 import { Role } from '../rbac/index.js';
@@ -9,11 +10,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** PermissionStore: API permissions and organization memberships for token issuance. */
 export class OrganizationPermissionStore implements PermissionStore {
+  /** Which scopes an audience defines, per tenant: read on every token, changed rarely (5 s staleness). */
+  private readonly defined = new TtlCache<string[] | undefined>(5_000);
+
   constructor(private readonly orm: MikroORM, private readonly rbac: RbacService) {}
 
   async apiPermissions(tenantId: string, subject: string, audience: string, organizationId: string | null): Promise<{ defined: string[]; held: string[] } | undefined> {
     const em = tenantEm(this.orm, tenantId);
-    const defined = await this.rbac.apiScopes(em, audience);
+    const defined = await this.defined.get(`${tenantId} ${audience}`, () => this.rbac.apiScopes(em, audience));
     if (!defined) return undefined;
     if (!UUID.test(subject)) return { defined, held: [] };
     const held = await this.rbac.effective(em, subject, { audience, organizationId });

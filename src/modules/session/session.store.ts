@@ -23,16 +23,17 @@ export class BrowserSessionStore implements SessionStore {
   }
 
   async create(tenantId: string, input: Parameters<SessionStore['create']>[1]): Promise<{ session: SessionRecord; token: string }> {
-    const em = tenantEm(this.orm, tenantId);
     const token = randomToken(32);
-    const now = new Date();
-    const s = em.create(BrowserSession, {
-      id: uuid(), tenant: tenantId, tokenHash: sha256Hex(token), subject: input.subject, authTime: new Date(input.authTime * 1000),
-      acr: input.acr, amr: input.amr, ip: input.ip?.slice(0, 64) ?? null, userAgent: input.userAgent?.slice(0, 300) ?? null,
-      lastActiveAt: now, expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000), endedAt: null, clients: [],
-    });
-    await em.flush();
-    return { session: toRecord(s), token };
+    const id = uuid();
+    const now = Date.now();
+    await tenantEm(this.orm, tenantId).getConnection().execute(
+      `insert into browser_session (id, tenant_id, token_hash, subject, auth_time, acr, amr, ip, user_agent, created_at, last_active_at, expires_at, ended_at, clients)
+       values (?, ?, ?, ?, ?, ?, coalesce((select array_agg(v) from jsonb_array_elements_text(?::jsonb) v), '{}'), ?, ?, now(), now(), ?, null, '{}')`,
+      [id, tenantId, sha256Hex(token), input.subject, new Date(input.authTime * 1000), input.acr, JSON.stringify(input.amr),
+        input.ip?.slice(0, 64) ?? null, input.userAgent?.slice(0, 300) ?? null, new Date(now + input.ttlSeconds * 1000)],
+      'run',
+    );
+    return { session: { id, subject: input.subject, authTime: input.authTime, acr: input.acr, amr: input.amr }, token };
   }
 
   async end(tenantId: string, sessionId: string): Promise<SessionRecord | undefined> {
