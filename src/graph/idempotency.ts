@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { GraphQLError } from 'graphql';
 import { sha256Hex } from '../crypto/secrets.js';
 import { open, seal } from '../crypto/aead.js';
 import { uuid } from '../crypto/random.js';
@@ -22,6 +21,17 @@ const KEY = /^[\x21-\x7E]{1,255}$/;
  * they may hold a secret shown once (a new client secret), which is replayed only to the same
  * caller with the same key.
  */
+/**
+ * A refusal as the operation's response (errors thrown from responseForOperation would be treated
+ * by Apollo as internal errors): 422, the message, the reason code.
+ */
+function refuse(message: string, reason: string) {
+  return {
+    http: { status: 422, headers: new Map() as never },
+    body: { kind: 'single', singleResult: { errors: [{ message, extensions: { code: 'BAD_USER_INPUT', reason } }] } },
+  } as never;
+}
+
 export function idempotencyPlugin(orm: MikroORM, masterKey: Buffer): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart(start: GraphQLRequestContext<RequestContext>) {
@@ -32,7 +42,7 @@ export function idempotencyPlugin(orm: MikroORM, masterKey: Buffer): ApolloServe
         async responseForOperation({ operation, contextValue, request }) {
           if (operation.operation !== 'mutation') return null;
           if (!KEY.test(key)) {
-            throw new GraphQLError('Idempotency-Key must be 1-255 printable ASCII characters', { extensions: { code: 'BAD_USER_INPUT', reason: 'IDEMPOTENCY_KEY_INVALID' } });
+            return refuse('Idempotency-Key must be 1-255 printable ASCII characters', 'IDEMPOTENCY_KEY_INVALID');
           }
           const tenantId = contextValue.tenant.id;
           const principal = contextValue.actor.kind === 'user' ? `user:${contextValue.actor.id}` : `client:${contextValue.actor.clientId ?? contextValue.actor.id}`;
@@ -54,12 +64,12 @@ export function idempotencyPlugin(orm: MikroORM, masterKey: Buffer): ApolloServe
             'select id, request_hash, status, response from idempotency_key where tenant_id = ? and principal = ? and key = ?', [tenantId, principal, key], 'all',
           );
           const row = rows[0];
-          if (!row) throw new GraphQLError('Idempotency-Key could not be claimed; retry', { extensions: { code: 'BAD_USER_INPUT', reason: 'IDEMPOTENCY_KEY_IN_PROGRESS' } });
+          if (!row) return refuse('Idempotency-Key could not be claimed; retry', 'IDEMPOTENCY_KEY_IN_PROGRESS');
           if (row.request_hash !== hash) {
-            throw new GraphQLError('Idempotency-Key was already used with a different request', { extensions: { code: 'BAD_USER_INPUT', reason: 'IDEMPOTENCY_KEY_REUSED' } });
+            return refuse('Idempotency-Key was already used with a different request', 'IDEMPOTENCY_KEY_REUSED');
           }
           if (row.status !== 'done') {
-            throw new GraphQLError('a request with this Idempotency-Key is still in progress', { extensions: { code: 'BAD_USER_INPUT', reason: 'IDEMPOTENCY_KEY_IN_PROGRESS' } });
+            return refuse('a request with this Idempotency-Key is still in progress', 'IDEMPOTENCY_KEY_IN_PROGRESS');
           }
           const sealed = (typeof row.response === 'string' ? JSON.parse(row.response) : row.response) as { sealed: string };
           const stored = JSON.parse(open(masterKey, sealed.sealed, `idempotency:${row.id}`).toString('utf8')) as Record<string, unknown>;
