@@ -12,6 +12,7 @@ import { Migration20261122172805_idempotency_keys } from './Migration20261122172
 import { Migration20261122173253_orgs_rbac } from './Migration20261122173253_orgs_rbac.js';
 import { Migration20261122173304_user_identity_graph } from './Migration20261122173304_user_identity_graph.js';
 import { Migration20261122174117_audit_export } from './Migration20261122174117_audit_export.js';
+import { Migration20261122174634_audit_retention } from './Migration20261122174634_audit_retention.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122164339_initial', class: Migration20261122164339_initial },
@@ -22,4 +23,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122173253_orgs_rbac', class: Migration20261122173253_orgs_rbac },
   { name: 'Migration20261122173304_user_identity_graph', class: Migration20261122173304_user_identity_graph },
   { name: 'Migration20261122174117_audit_export', class: Migration20261122174117_audit_export },
+  { name: 'Migration20261122174634_audit_retention', class: Migration20261122174634_audit_retention },
 ];

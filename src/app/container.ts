@@ -5,7 +5,7 @@ import { initOrm, type MikroORM } from '../db/orm.js';
 import { EventBus } from '../graph/pubsub.js';
 import { CacheBus } from '../graph/cache-bus.js';
 import { ManagementTokenVerifier } from '../modules/access/index.js';
-import { AuditExportService, AuditLogService } from '../modules/audit-log/index.js';
+import { AuditExportService, AuditLogService, AuditRetentionService } from '../modules/audit-log/index.js';
 import { ClientRecordStore, ClientService } from '../modules/client/index.js';
 import { SigningKeyService, SigningKeyStore } from '../modules/signing-key/index.js';
 import { bootstrapSystem, TenantIssuerStore, TenantService, type BootstrapResult } from '../modules/tenant/index.js';
@@ -119,7 +119,7 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   const userService = new UserService({ sessions: sessionService, consents: consentService, mail, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) });
   const services: Services = {
     webhooks, outboundPolicies, organizations, rbac,
-    tenants, signingKeys, clients, auditLog: new AuditLogService(), auditExports: new AuditExportService(), eventBus,
+    tenants, signingKeys, clients, auditLog: new AuditLogService(), auditExports: new AuditExportService(), auditRetention: new AuditRetentionService(config.auditRetentionDays), eventBus,
     issuerUrl: (slug) => issuerUrl(config.publicUrl, slug),
     users: userService,
     sessions: sessionService,

@@ -11,7 +11,7 @@ import { formatError } from '../graph/errors/format-error.js';
 import { LIMITS, LIMIT_RULES } from '../graph/limits.js';
 import { NodeResolver } from '../graph/node/node.resolver.js';
 import { ViewerResolver } from '../modules/access/index.js';
-import { AuditEventResolver, AuditExportResolver, EventCatalogResolver, SecurityEventsResolver } from '../modules/audit-log/index.js';
+import { AuditEventResolver, AuditExportResolver, AuditRetentionResolver, EventCatalogResolver, SecurityEventsResolver } from '../modules/audit-log/index.js';
 import { TenantConnectionResolver, TenantResolver } from '../modules/tenant/index.js';
 import { ClientResolver } from '../modules/client/index.js';
 import { UserConnectionResolver, UserResolver } from '../modules/user/index.js';
@@ -26,7 +26,7 @@ import type { RequestContext } from '../shared/request-context.js';
 import type { Logger } from '../shared/logger.js';
 import { currentRequestId } from '../shared/request-scope.js';
 
-const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver, EventCatalogResolver, SecurityEventsResolver, AuditExportResolver,
+const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver, EventCatalogResolver, SecurityEventsResolver, AuditExportResolver, AuditRetentionResolver,
   WebhookResolver, WebhookDeliveryResolver, OutboundPolicyResolver, ClientResolver, UserResolver, UserConnectionResolver, InteractionResolver, SigningKeyResolver,
   ...RBAC_RESOLVERS, ...ORGANIZATION_RESOLVERS] as const;
 

@@ -1,4 +1,4 @@
-import type { AuditExportService, AuditLogService } from '../modules/audit-log/index.js';
+import type { AuditExportService, AuditLogService, AuditRetentionService } from '../modules/audit-log/index.js';
 import type { ClientService } from '../modules/client/index.js';
 import type { SigningKeyService } from '../modules/signing-key/index.js';
 import type { TenantService } from '../modules/tenant/index.js';
@@ -19,6 +19,7 @@ export interface Services {
   clients: ClientService;
   auditLog: AuditLogService;
   auditExports: AuditExportService;
+  auditRetention: AuditRetentionService;
   eventBus: EventBus;
   webhooks: WebhookService;
   outboundPolicies: OutboundPolicyService;

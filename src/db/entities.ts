@@ -2,7 +2,7 @@ import { Tenant } from '../modules/tenant/tenant.entity.js';
 import { SigningKey } from '../modules/signing-key/signing-key.entity.js';
 import { Client, ClientSecret } from '../modules/client/client.entity.js';
 import { AuditEvent } from '../modules/audit-log/audit-event.entity.js';
-import { AuditExport } from '../modules/audit-log/audit-export.entity.js';
+import { AuditExport, AuditRetention } from '../modules/audit-log/audit-export.entity.js';
 import { User, UserToken } from '../modules/user/user.entity.js';
 import { DevMail } from '../modules/notification/dev-mail.entity.js';
 import { BrowserSession } from '../modules/session/browser-session.entity.js';
@@ -18,7 +18,7 @@ import { Organization, OrganizationDomain, OrganizationInvitation, OrganizationM
 export const entities = [
   Tenant, SigningKey, Client, ClientSecret, AuditEvent,
   User, BrowserSession, Interaction, Consent, AuthorizationCode, RefreshToken, AccessTokenRecord, UsedAssertion,
-  WebhookEndpoint, WebhookDelivery, WebhookAttempt, OutboundPolicyRow, AuditExport,
+  WebhookEndpoint, WebhookDelivery, WebhookAttempt, OutboundPolicyRow, AuditExport, AuditRetention,
   IdempotencyKey,
   UserToken, DevMail,
   ApiResource, Permission, Role, RolePermission, Group, GroupMember, RoleAssignment,

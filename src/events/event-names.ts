@@ -109,6 +109,7 @@ export const EVENT_TYPES = {
   'OutboundPolicy.Updated': { category: 'security', severity: 'notice', description: 'A tenant\'s outbound HTTP (SSRF) policy changed.' },
   'AuditLog.Exported': { category: 'administration', severity: 'notice', description: 'The audit log was exported.' },
   'AuditLog.Export.Requested': { category: 'administration', severity: 'info', description: 'An export of the audit log was requested (the worker produces it).' },
+  'AuditLog.Retention.Updated': { category: 'administration', severity: 'notice', description: 'A tenant changed how long its audit history is kept.' },
   // vault
   'Vault.Grant.Created': { category: 'vault', severity: 'notice', description: 'A third-party credential grant was created for a user or agent.' },
   'Vault.Grant.Revoked': { category: 'vault', severity: 'notice', description: 'A credential grant was revoked.' },

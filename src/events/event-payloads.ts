@@ -85,6 +85,7 @@ export interface EventPayloads {
   'OutboundPolicy.Updated': { target: string } & Changes;
   'AuditLog.Exported': { format: 'ndjson' | 'csv'; rows: number; exportId?: string; truncated?: boolean };
   'AuditLog.Export.Requested': { exportId: string; format: 'ndjson' | 'csv' };
+  'AuditLog.Retention.Updated': { before: number | null; after: number | null };
   'Vault.Grant.Created': { grantId: string; provider: string; userId?: string; agentId?: string };
   'Vault.Grant.Revoked': { grantId: string; provider?: string } & Reason;
   'Vault.Credential.Stored': { credentialId: string; provider: string };

@@ -34,7 +34,9 @@ export async function sweepExpired(em: EntityManager, opts: {
     ? boundedDelete(em, table, `(${where}) and tenant_id = ?`, [...params, opts.tenantId], opts.batchSize)
     : boundedDelete(em, table, where, params, opts.batchSize);
   const auditCutoff = new Date(opts.now.getTime() - opts.auditRetentionDays * 86_400_000);
-  const auditEvents = await del('audit_event', 'relayed_at is not null and occurred_at < ?', [auditCutoff]);
+  // A tenant's own retention (audit_retention) wins over the platform's.
+  const auditEvents = await del('audit_event', `relayed_at is not null and occurred_at < coalesce(
+      (select ?::timestamptz - make_interval(days => r.days) from audit_retention r where r.tenant_id = audit_event.tenant_id), ?)`, [opts.now, auditCutoff]);
   const signingKeys = await del('signing_key', `status = 'retired' and expires_at < ?`, [opts.now]);
   // Webhook logs are purged only when a retention is given (the worker always gives one).
   let webhookAttempts = 0;

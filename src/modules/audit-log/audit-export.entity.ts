@@ -34,3 +34,18 @@ export const AuditExport = defineEntity({
   filters: tenantFilter,
 });
 export type AuditExport = InferEntity<typeof AuditExport>;
+
+/** A tenant's own audit history retention (days); without a row the platform's SIGNET_AUDIT_RETENTION_DAYS applies. */
+export const AuditRetention = defineEntity({
+  name: 'AuditRetention',
+  tableName: 'audit_retention',
+  properties: {
+    id: p.uuid().primary(),
+    tenant: tenantColumn(),
+    days: p.integer(),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+  uniques: [{ properties: ['tenant'] }],
+  filters: tenantFilter,
+});
+export type AuditRetention = InferEntity<typeof AuditRetention>;

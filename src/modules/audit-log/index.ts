@@ -7,3 +7,5 @@ export { SecurityEventsResolver } from './graphql/security-events.resolver.js';
 export { AuditExport } from './audit-export.entity.js';
 export { AuditExportService } from './audit-export.service.js';
 export { AuditExportResolver } from './graphql/audit-export.resolver.js';
+export { AuditRetentionService } from './audit-retention.service.js';
+export { AuditRetentionResolver } from './graphql/audit-retention.resolver.js';
