@@ -9,16 +9,16 @@ export const MAX_RETRY_AFTER_MS = 86_400_000;
  * Standard Webhooks): attempt 1 immediately, then retries after 5 s, 5 min, 30 min, 2 h, 5 h,
  * 10 h and 10 h: 8 attempts over about 27.6 hours. Each delay gets ±20 % jitter so that a
  * receiver coming back is not hit by every retry at once. A 429's Retry-After replaces the delay
- * (capped at 24 h). Completed jobs are kept for a day so that a re-relay of the same event finds
- * the jobId and does not enqueue again (the delivery row's unique (endpoint, event) is the
- * second line of defence).
+ * (capped at 24 h). Completed jobs are kept for an hour (at most 10,000, the message body is in
+ * the job): a re-relay within that time finds the jobId and enqueues nothing; after it, the
+ * delivery row (unique per endpoint and event, status succeeded) makes the new job a no-op.
  */
 export function webhookJobOptions(scheduleMs: readonly number[]) {
   return {
     attempts: scheduleMs.length + 1,
     backoff: { type: 'webhook' },
-    removeOnComplete: { age: 86_400, count: 200_000 },
-    removeOnFail: { age: 7 * 86_400, count: 100_000 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 86_400, count: 10_000 },
   };
 }
 
