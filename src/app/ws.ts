@@ -41,6 +41,15 @@ export function attachGraphqlWs(server: Server, schema: GraphQLSchema, c: Contai
       try {
         const principal = await authenticate(c, param(ctx.connectionParams, 'authorization'));
         ctx.extra.principal = principal;
+        // Signet-Tenant is checked here, once: a caller that may not use it gets 4403 Forbidden
+        // with the reason, instead of an internal error on every subscribe.
+        try {
+          await createRequestContext(c, principal, param(ctx.connectionParams, TENANT_HEADER), 'ws-connect');
+        } catch (err) {
+          const reason = err instanceof GraphQLError ? err.message : 'Forbidden';
+          ctx.extra.socket.close(CloseCode.Forbidden, reason.slice(0, 120));
+          return false;
+        }
         const ms = principal.expiresAt * 1000 - Date.now();
         ctx.extra.expiryTimer = setTimeout(() => ctx.extra.socket.close(TOKEN_EXPIRED_CLOSE_CODE, 'Token expired'), Math.max(ms, 0));
         ctx.extra.expiryTimer.unref();
