@@ -8,7 +8,7 @@ const dir = 'test/generated';
 const before = new Map(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
 const backup = fs.mkdtempSync(path.join(os.tmpdir(), 'codegen-'));
 for (const [f, c] of before) fs.writeFileSync(path.join(backup, f), c);
-execFileSync('graphql-codegen', ['--config', 'codegen.yml', '--silent'], { stdio: 'inherit' });
+execFileSync('graphql-codegen', ['--config', 'codegen.yml'], { stdio: ['ignore', 'ignore', 'inherit'] });
 const after = new Map(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
 const stale = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f));
 if (stale.length) {

@@ -17,6 +17,9 @@ export interface SweepResult {
   interactions: number;
   clientAssertions: number;
   idempotencyKeys: number;
+  userTokens: number;
+  organizationInvitationsExpired: number;
+  organizationInvitations: number;
 }
 
 /**
@@ -58,5 +61,16 @@ export async function sweepExpired(em: EntityManager, opts: {
   const clientAssertions = await expired('used_client_assertion');
   const idempotencyKeys = await expired('idempotency_key');
   const auditExports = await expired('audit_export');
-  return { auditEvents, signingKeys, webhookAttempts, webhookDeliveries, auditExports, authorizationCodes, refreshTokens, accessTokens, sessions, interactions, clientAssertions, idempotencyKeys };
+  // Single-use user tokens (invitations, password resets) past their expiry.
+  const userTokens = await expired('user_token');
+  // Pending organization invitations past their expiry become `expired` (bounded, idempotent),
+  // and are deleted 30 days later.
+  const expiredInvitations = await em.getConnection().execute<{ affectedRows?: number }>(
+    `update organization_invitation set status = 'expired' where id in (select id from organization_invitation
+       where status = 'pending' and expires_at < ?${opts.tenantId ? ' and tenant_id = ?' : ''} limit ${Math.floor(opts.batchSize)} for update skip locked)`,
+    opts.tenantId ? [opts.now, opts.tenantId] : [opts.now], 'run',
+  );
+  const organizationInvitationsExpired = (expiredInvitations as { affectedRows?: number }).affectedRows ?? 0;
+  const organizationInvitations = await del('organization_invitation', `status <> 'pending' and expires_at < ?`, [new Date(opts.now.getTime() - 30 * 86_400_000)]);
+  return { auditEvents, signingKeys, webhookAttempts, webhookDeliveries, auditExports, authorizationCodes, refreshTokens, accessTokens, sessions, interactions, clientAssertions, idempotencyKeys, userTokens, organizationInvitationsExpired, organizationInvitations };
 }

@@ -100,6 +100,8 @@ export type TenantErrorCode =
   | 'NAME_INVALID'
   /** No tenant with this id is visible to the caller. */
   | 'NOT_FOUND'
+  /** A tenant setting is out of range or unknown. */
+  | 'SETTING_INVALID'
   /** The slug is not 2-63 lowercase letters, digits or inner hyphens. */
   | 'SLUG_INVALID'
   /** Another tenant already has this slug. */
@@ -203,14 +205,32 @@ export type NodeLookupQueryVariables = Exact<{
 
 
 export type NodeLookupQuery = { node:
+    | { __typename: 'ApiResource', id: string }
     | { __typename: 'AuditEvent', id: string }
+    | { __typename: 'AuditLogExport', id: string }
     | { __typename: 'Client', id: string }
+    | { __typename: 'Group', id: string }
+    | { __typename: 'Organization', id: string }
+    | { __typename: 'OrganizationDomain', id: string }
+    | { __typename: 'OrganizationInvitation', id: string }
+    | { __typename: 'Permission', id: string }
+    | { __typename: 'Role', id: string }
+    | { __typename: 'Session', id: string }
     | { __typename: 'SigningKey', id: string }
     | { __typename: 'Tenant', slug: string, id: string }
     | { __typename: 'User', id: string }
     | { __typename: 'WebhookDelivery', id: string }
     | { __typename: 'WebhookEndpoint', id: string }
    | null, nodes: Array<
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }

@@ -12,14 +12,14 @@ describe('users: lifecycle, profile, invitations, password resets, search and bu
   let s: TestServer;
   let t: TestTenant;
   let other: TestTenant;
-  const gql = async (query: string, variables?: Json, tenant: TestTenant = t): Promise<Json> => {
-    const r = await s.gql(query, variables, { token: tenant.token });
+  const runGql = async (query: string, variables?: Json, tenant: TestTenant = t): Promise<Json> => {
+    const r = await s.runGql(query, variables, { token: tenant.token });
     expect(r.errors).toBeUndefined();
     return r.data as Json;
   };
   const create = async (input: Json, tenant: TestTenant = t): Promise<Json> =>
-    (await gql(`mutation($input: UserCreateInput!) { userCreate(input: $input) { user { ${USER_FIELDS} } userErrors { code message field } } }`, { input }, tenant)).userCreate;
-  const mailbox = async (to: string): Promise<Json[]> => (await gql(`query($to: String) { devMailbox(to: $to, first: 5) { to subject text html } }`, { to })).devMailbox;
+    (await runGql(`mutation($input: UserCreateInput!) { userCreate(input: $input) { user { ${USER_FIELDS} } userErrors { code message field } } }`, { input }, tenant)).userCreate;
+  const mailbox = async (to: string): Promise<Json[]> => (await runGql(`query($to: String) { devMailbox(to: $to, first: 5) { to subject text html } }`, { to })).devMailbox;
   const tokenIn = (text: string, label: string): string => {
     const m = new RegExp(`${label}: ([A-Za-z0-9_-]{43})`).exec(text);
     expect(m, `no "${label}" in mail`).not.toBeNull();
@@ -27,7 +27,7 @@ describe('users: lifecycle, profile, invitations, password resets, search and bu
     return m![1]!;
   };
   const events = async (type: string): Promise<Json[]> =>
-    (await gql(`query($types: [String!]) { auditEvents(first: 50, filter: {types: $types}) { nodes { type targetId payload actor { kind id } } } }`, { types: [type] })).auditEvents.nodes;
+    (await runGql(`query($types: [String!]) { auditEvents(first: 50, filter: {types: $types}) { nodes { type targetId payload actor { kind id } } } }`, { types: [type] })).auditEvents.nodes;
 
   beforeAll(async () => {
     s = await startTestServer();
@@ -50,7 +50,7 @@ describe('users: lifecycle, profile, invitations, password resets, search and bu
 
   it('updates OIDC profile claims and metadata, recording before/after; node() of another tenant is null', async () => {
     const u = (await create({ email: 'grace@example.com', name: 'Grace' })).user;
-    const r = (await gql(`mutation($id: ID!, $input: UserUpdateInput!) { userUpdate(id: $id, input: $input) { user { ${USER_FIELDS} givenName locale zoneinfo birthdate website } userErrors { code message field } } }`, {
+    const r = (await runGql(`mutation($id: ID!, $input: UserUpdateInput!) { userUpdate(id: $id, input: $input) { user { ${USER_FIELDS} givenName locale zoneinfo birthdate website } userErrors { code message field } } }`, {
       id: u.id,
       input: { name: 'Grace Hopper', givenName: 'Grace', preferredUsername: 'amazing_grace', locale: 'en-US', zoneinfo: 'America/New_York', birthdate: '1906-12-09',
         website: 'https://example.com/grace', phoneNumber: '+1 555 0100', address: { locality: 'Arlington', country: 'US' }, metadata: { team: 'navy', level: 3 }, emailVerified: true },
@@ -63,16 +63,16 @@ describe('users: lifecycle, profile, invitations, password resets, search and bu
     expect(updated.payload.changes.name).toEqual({ before: 'Grace', after: 'Grace Hopper' });
     expect(updated.payload.changes.metadata).toEqual({ before: null, after: { team: 'navy', level: 3 } });
     expect((await events('User.Email.Verified')).some((e) => e.targetId === u.id)).toBe(true);
-    const badMeta = (await gql(`mutation($id: ID!, $input: UserUpdateInput!) { userUpdate(id: $id, input: $input) { userErrors { code message field } } }`,
+    const badMeta = (await runGql(`mutation($id: ID!, $input: UserUpdateInput!) { userUpdate(id: $id, input: $input) { userErrors { code message field } } }`,
       { id: u.id, input: { metadata: { blob: 'x'.repeat(17_000) } } })).userUpdate;
     expect(badMeta.userErrors).toEqual([{ code: 'METADATA_INVALID', message: 'metadata must be at most 16384 bytes as JSON', field: ['input', 'metadata'] }]);
-    expect((await gql(`query($id: ID!) { node(id: $id) { id } }`, { id: u.id }, other)).node).toBeNull();
-    const foreign = (await gql(`mutation($id: ID!) { userSuspend(id: $id) { user { id } userErrors { code message field } } }`, { id: u.id }, other)).userSuspend;
+    expect((await runGql(`query($id: ID!) { node(id: $id) { id } }`, { id: u.id }, other)).node).toBeNull();
+    const foreign = (await runGql(`mutation($id: ID!) { userSuspend(id: $id) { user { id } userErrors { code message field } } }`, { id: u.id }, other)).userSuspend;
     expect(foreign.userErrors).toEqual([{ code: 'NOT_FOUND', message: 'user not found', field: ['id'] }]);
   });
 
   it('invites by mail (dev mailbox); acceptance sets the password, verifies the email and activates; tokens work once', async () => {
-    const inv = (await gql(`mutation($input: UserInviteInput!) { userInvite(input: $input) { user { id status } invitationExpiresAt userErrors { code } } }`,
+    const inv = (await runGql(`mutation($input: UserInviteInput!) { userInvite(input: $input) { user { id status } invitationExpiresAt userErrors { code } } }`,
       { input: { email: 'invitee@example.com', name: 'Invitee', acceptUrl: 'https://app.example.com/accept' } })).userInvite;
     expect(inv.userErrors).toEqual([]);
     expect(inv.user.status).toBe('INVITED');
@@ -81,14 +81,14 @@ describe('users: lifecycle, profile, invitations, password resets, search and bu
     const token = tokenIn(mail!.text, 'Invitation code');
     expect(mail!.text).toContain(`https://app.example.com/accept?token=${token}`);
     // Invited users cannot reset a password (no mail is sent).
-    await gql(`mutation { userPasswordResetRequest(input: {email: "invitee@example.com"}) { userErrors { code } } }`);
+    await runGql(`mutation { userPasswordResetRequest(input: {email: "invitee@example.com"}) { userErrors { code } } }`);
     expect(await mailbox('invitee@example.com')).toHaveLength(1);
     const accept = `mutation($input: UserInvitationAcceptInput!) { userInvitationAccept(input: $input) { user { id status emailVerified } userErrors { code message field } } }`;
-    const weak = (await gql(accept, { input: { token, password: 'short' } })).userInvitationAccept;
+    const weak = (await runGql(accept, { input: { token, password: 'short' } })).userInvitationAccept;
     expect(weak.userErrors[0].code).toBe('PASSWORD_TOO_WEAK');
-    const ok = (await gql(accept, { input: { token, password: 'invited password 1' } })).userInvitationAccept;
+    const ok = (await runGql(accept, { input: { token, password: 'invited password 1' } })).userInvitationAccept;
     expect(ok).toEqual({ user: { id: inv.user.id, status: 'ACTIVE', emailVerified: true }, userErrors: [] });
-    const again = (await gql(accept, { input: { token, password: 'invited password 2' } })).userInvitationAccept;
+    const again = (await runGql(accept, { input: { token, password: 'invited password 2' } })).userInvitationAccept;
     expect(again.userErrors).toEqual([{ code: 'TOKEN_INVALID', message: 'invitation token is invalid, expired or already used', field: ['input', 'token'] }]);
     for (const type of ['User.Invited', 'User.Invitation.Accepted', 'User.Activated']) expect((await events(type)).some((e) => e.targetId === inv.user.id)).toBe(true);
     const invited = (await events('User.Invited')).find((e) => e.targetId === inv.user.id)!;
@@ -97,16 +97,16 @@ describe('users: lifecycle, profile, invitations, password resets, search and bu
 
   it('resets a password with a mailed single-use token, applying the tenant policy', async () => {
     await create({ email: 'reset@example.com', password: 'old password 1' });
-    const none = (await gql(`mutation { userPasswordResetRequest(input: {email: "nobody@example.com"}) { userErrors { code } } }`)).userPasswordResetRequest;
+    const none = (await runGql(`mutation { userPasswordResetRequest(input: {email: "nobody@example.com"}) { userErrors { code } } }`)).userPasswordResetRequest;
     expect(none.userErrors).toEqual([]);
     expect(await mailbox('nobody@example.com')).toEqual([]);
-    await gql(`mutation { userPasswordResetRequest(input: {email: "reset@example.com", resetUrl: "https://app.example.com/reset"}) { userErrors { code } } }`);
+    await runGql(`mutation { userPasswordResetRequest(input: {email: "reset@example.com", resetUrl: "https://app.example.com/reset"}) { userErrors { code } } }`);
     const [mail] = await mailbox('reset@example.com');
     const token = tokenIn(mail!.text, 'Reset code');
     const complete = `mutation($input: UserPasswordResetCompleteInput!) { userPasswordResetComplete(input: $input) { user { email } userErrors { code message field } } }`;
-    const ok = (await gql(complete, { input: { token, password: 'new password 1' } })).userPasswordResetComplete;
+    const ok = (await runGql(complete, { input: { token, password: 'new password 1' } })).userPasswordResetComplete;
     expect(ok).toEqual({ user: { email: 'reset@example.com' }, userErrors: [] });
-    const reused = (await gql(complete, { input: { token, password: 'new password 2' } })).userPasswordResetComplete;
+    const reused = (await runGql(complete, { input: { token, password: 'new password 2' } })).userPasswordResetComplete;
     expect(reused.userErrors).toEqual([{ code: 'TOKEN_INVALID', message: 'password reset token is invalid, expired or already used', field: ['input', 'token'] }]);
     expect((await events('User.Password.Reset.Requested')).length).toBeGreaterThan(0);
     const changed = await events('User.Password.Changed');
@@ -119,7 +119,7 @@ describe('users: lifecycle, profile, invitations, password resets, search and bu
       expect((await create({ email, name, preferredUsername: username }, t2)).userErrors).toEqual([]);
     }
     const q = `query($query: String, $filter: UserFilter, $first: Int, $after: String, $orderBy: UserOrder) { users(query: $query, filter: $filter, first: $first, after: $after, orderBy: $orderBy) { totalCount nodes { email } pageInfo { hasNextPage endCursor } } }`;
-    const emails = async (v: Json) => (await gql(q, v, t2)).users;
+    const emails = async (v: Json) => (await runGql(q, v, t2)).users;
     expect((await emails({ query: 'ALICE' })).nodes.map((n: Json) => n.email).sort()).toEqual(['alice@acme.test', 'carol@other.test']);
     expect((await emails({ query: '100%' })).nodes.map((n: Json) => n.email)).toEqual(['bob@acme.test']);
     expect((await emails({ query: '_' })).nodes.map((n: Json) => n.email).sort()).toEqual(['alice@acme.test', 'carol@other.test']);
@@ -131,8 +131,8 @@ describe('users: lifecycle, profile, invitations, password resets, search and bu
     const page2 = await emails({ first: 3, after: page1.pageInfo.endCursor, orderBy: { field: 'EMAIL', direction: 'ASC' } });
     expect(page2.nodes.map((n: Json) => n.email)).toEqual(['dave@other.test']);
     expect((await emails({ filter: { createdAfter: new Date(Date.now() + 60_000).toISOString() } })).totalCount).toBe(0);
-    const dave = (await gql(`{ users(query: "dave") { nodes { id } } }`, undefined, t2)).users.nodes[0].id;
-    await gql(`mutation($id: ID!) { userSuspend(id: $id) { userErrors { code } } }`, { id: dave }, t2);
+    const dave = (await runGql(`{ users(query: "dave") { nodes { id } } }`, undefined, t2)).users.nodes[0].id;
+    await runGql(`mutation($id: ID!) { userSuspend(id: $id) { userErrors { code } } }`, { id: dave }, t2);
     expect((await emails({ filter: { status: ['SUSPENDED'] } })).nodes.map((n: Json) => n.email)).toEqual(['dave@other.test']);
     expect((await emails({ filter: { status: ['ACTIVE'] } })).totalCount).toBe(3);
   });
@@ -142,29 +142,29 @@ describe('users: lifecycle, profile, invitations, password resets, search and bu
     for (let i = 0; i < 3; i++) ids.push((await create({ email: `bulk${i}@example.com`, name: `Bulk ${i}` })).user.id);
     const foreign = (await create({ email: 'foreign@example.com' }, other)).user.id;
     const input = { ids: [ids[0], 'not-an-id', ids[1], foreign, ids[2]] };
-    const sus = (await gql(`mutation($input: UsersBulkInput!) { usersBulkSuspend(input: $input) { users { id status } userErrors { code message field index id } } }`, { input })).usersBulkSuspend;
+    const sus = (await runGql(`mutation($input: UsersBulkInput!) { usersBulkSuspend(input: $input) { users { id status } userErrors { code message field index id } } }`, { input })).usersBulkSuspend;
     expect(sus.users.map((u: Json) => u.status)).toEqual(['SUSPENDED', 'SUSPENDED', 'SUSPENDED']);
     expect(sus.userErrors).toEqual([
       { code: 'NOT_FOUND', message: 'user not found', field: ['input', 'ids', '1'], index: 1, id: 'not-an-id' },
       { code: 'NOT_FOUND', message: 'user not found', field: ['input', 'ids', '3'], index: 3, id: foreign },
     ]);
-    const re = (await gql(`mutation($input: UsersBulkInput!) { usersBulkReactivate(input: $input) { users { status } userErrors { index } } }`, { input: { ids } })).usersBulkReactivate;
+    const re = (await runGql(`mutation($input: UsersBulkInput!) { usersBulkReactivate(input: $input) { users { status } userErrors { index } } }`, { input: { ids } })).usersBulkReactivate;
     expect(re).toEqual({ users: [{ status: 'ACTIVE' }, { status: 'ACTIVE' }, { status: 'ACTIVE' }], userErrors: [] });
-    const tooMany = (await gql(`mutation($input: UsersBulkInput!) { usersBulkDelete(input: $input) { deletedUserIds userErrors { code message index } } }`, { input: { ids: Array.from({ length: 1001 }, () => ids[0]) } })).usersBulkDelete;
+    const tooMany = (await runGql(`mutation($input: UsersBulkInput!) { usersBulkDelete(input: $input) { deletedUserIds userErrors { code message index } } }`, { input: { ids: Array.from({ length: 1001 }, () => ids[0]) } })).usersBulkDelete;
     expect(tooMany).toEqual({ deletedUserIds: [], userErrors: [{ code: 'BULK_LIMIT_EXCEEDED', message: 'at most 1000 ids per call', index: null }] });
-    const del = (await gql(`mutation($input: UsersBulkInput!) { usersBulkDelete(input: $input) { deletedUserIds userErrors { index } } }`, { input: { ids: [...ids, foreign] } })).usersBulkDelete;
+    const del = (await runGql(`mutation($input: UsersBulkInput!) { usersBulkDelete(input: $input) { deletedUserIds userErrors { index } } }`, { input: { ids: [...ids, foreign] } })).usersBulkDelete;
     expect(del.deletedUserIds.sort()).toEqual([...ids].sort());
     expect(del.userErrors).toEqual([{ index: 3 }]);
-    expect((await gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids })).nodes).toEqual([null, null, null]);
-    expect((await gql(`query($id: ID!) { node(id: $id) { id } }`, { id: foreign }, other)).node).toEqual({ id: foreign });
+    expect((await runGql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids })).nodes).toEqual([null, null, null]);
+    expect((await runGql(`query($id: ID!) { node(id: $id) { id } }`, { id: foreign }, other)).node).toEqual({ id: foreign });
   });
 
   it('deleting a user removes personal data; the audit history keeps an opaque id and no email', async () => {
     const u = (await create({ email: 'forget.me@example.com', name: 'Forget Me' })).user;
-    await gql(`mutation($id: ID!) { userUpdate(id: $id, input: {name: "Forgotten Person"}) { userErrors { code } } }`, { id: u.id });
-    const d = (await gql(`mutation($id: ID!) { userDelete(id: $id) { deletedUserId userErrors { code } } }`, { id: u.id })).userDelete;
+    await runGql(`mutation($id: ID!) { userUpdate(id: $id, input: {name: "Forgotten Person"}) { userErrors { code } } }`, { id: u.id });
+    const d = (await runGql(`mutation($id: ID!) { userDelete(id: $id) { deletedUserId userErrors { code } } }`, { id: u.id })).userDelete;
     expect(d).toEqual({ deletedUserId: u.id, userErrors: [] });
-    const history = (await gql(`{ auditEvents(first: 100) { nodes { type targetId payload actor { id } } } }`)).auditEvents.nodes as Json[];
+    const history = (await runGql(`{ auditEvents(first: 100) { nodes { type targetId payload actor { id } } } }`)).auditEvents.nodes as Json[];
     const text = JSON.stringify(history);
     expect(text).not.toContain('forget.me@example.com');
     expect(text).not.toContain('Forgotten Person');
@@ -172,15 +172,15 @@ describe('users: lifecycle, profile, invitations, password resets, search and bu
     const deleted = history.find((e) => e.type === 'User.Deleted' && /^deleted:/.test(String(e.payload.userId)))!;
     expect(deleted.payload.userId).toMatch(/^deleted:[0-9a-f]{40}$/);
     expect(history.filter((e) => e.payload.userId === deleted.payload.userId).map((e) => e.type)).toEqual(expect.arrayContaining(['User.Deleted', 'User.Created', 'User.Updated']));
-    const again = (await gql(`mutation($id: ID!) { userDelete(id: $id) { deletedUserId userErrors { code message field } } }`, { id: u.id })).userDelete;
+    const again = (await runGql(`mutation($id: ID!) { userDelete(id: $id) { deletedUserId userErrors { code message field } } }`, { id: u.id })).userDelete;
     expect(again).toEqual({ deletedUserId: null, userErrors: [{ code: 'NOT_FOUND', message: 'user not found', field: ['id'] }] });
   });
 
   it('needs users:read to list and users:write to change', async () => {
     const token = await s.token({ tenant: t.slug, clientId: t.managementClientId, clientSecret: t.managementClientSecret, scope: 'users:read' });
-    const r = await s.gql(`mutation { userCreate(input: {email: "nope@example.com"}) { user { id } } }`, undefined, { token });
+    const r = await s.runGql(`mutation { userCreate(input: {email: "nope@example.com"}) { user { id } } }`, undefined, { token });
     expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const l = await s.gql(`{ users(first: 1) { totalCount } }`, undefined, { token });
+    const l = await s.runGql(`{ users(first: 1) { totalCount } }`, undefined, { token });
     expect(l.errors).toBeUndefined();
   });
 });

@@ -86,6 +86,8 @@ async function objectEvents(ctx: RequestContext, scopes: string[], id: string, n
 }
 
 const WEBHOOK_ENDPOINT_EVENTS = ['Webhook.Endpoint.Updated', 'Webhook.Endpoint.Disabled', 'Webhook.Endpoint.Deleted', 'Webhook.Endpoint.Secret.Rotated'];
+const USER_EVENTS = ['User.Updated', 'User.Suspended', 'User.Reactivated', 'User.Deleted', 'User.Password.Changed', 'User.Email.Verified', 'User.Locked', 'User.Activated', 'User.Invitation.Accepted'];
+const CLIENT_EVENTS = ['Client.Updated', 'Client.Secret.Rotated', 'Client.Deleted'];
 
 @Resolver(() => AuditEventType)
 export class SecurityEventsResolver {
@@ -94,6 +96,22 @@ export class SecurityEventsResolver {
     subscribe: ({ args, context }) => objectEvents(context as RequestContext, ['tenant:read'], args.id as string, 'Tenant', ['Tenant.Updated']),
   })
   tenantUpdated(@Root() event: PublishedEvent, @Arg('id', () => ID, { description: 'The tenant.' }) _id: string): AuditEventType {
+    return toAuditEventType(event);
+  }
+
+  @Subscription(() => AuditEventType, {
+    description: `Changes to one user (${USER_EVENTS.join(', ')}), as they are committed. Requires events:subscribe and users:read.`,
+    subscribe: ({ args, context }) => objectEvents(context as RequestContext, ['users:read'], args.id as string, 'User', USER_EVENTS),
+  })
+  userUpdated(@Root() event: PublishedEvent, @Arg('id', () => ID, { description: 'The user.' }) _id: string): AuditEventType {
+    return toAuditEventType(event);
+  }
+
+  @Subscription(() => AuditEventType, {
+    description: `Changes to one OAuth client (${CLIENT_EVENTS.join(', ')}). Requires events:subscribe and clients:read.`,
+    subscribe: ({ args, context }) => objectEvents(context as RequestContext, ['clients:read'], args.id as string, 'Client', CLIENT_EVENTS),
+  })
+  clientUpdated(@Root() event: PublishedEvent, @Arg('id', () => ID, { description: 'The client.' }) _id: string): AuditEventType {
     return toAuditEventType(event);
   }
 
