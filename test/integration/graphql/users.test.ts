@@ -13,7 +13,7 @@ describe('users: lifecycle, profile, invitations, password resets, search and bu
   let t: TestTenant;
   let other: TestTenant;
   const runGql = async (query: string, variables?: Json, tenant: TestTenant = t): Promise<Json> => {
-    const r = await s.runGql(query, variables, { token: tenant.token });
+    const r = await s.gql(query, variables, { token: tenant.token });
     expect(r.errors).toBeUndefined();
     return r.data as Json;
   };
@@ -178,9 +178,9 @@ describe('users: lifecycle, profile, invitations, password resets, search and bu
 
   it('needs users:read to list and users:write to change', async () => {
     const token = await s.token({ tenant: t.slug, clientId: t.managementClientId, clientSecret: t.managementClientSecret, scope: 'users:read' });
-    const r = await s.runGql(`mutation { userCreate(input: {email: "nope@example.com"}) { user { id } } }`, undefined, { token });
+    const r = await s.gql(`mutation { userCreate(input: {email: "nope@example.com"}) { user { id } } }`, undefined, { token });
     expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const l = await s.runGql(`{ users(first: 1) { totalCount } }`, undefined, { token });
+    const l = await s.gql(`{ users(first: 1) { totalCount } }`, undefined, { token });
     expect(l.errors).toBeUndefined();
   });
 });
