@@ -54,30 +54,42 @@ export async function createRequestContext(c: Container, principal: Principal, t
     if (!target) throw new GraphQLError(`Signet-Tenant names no tenant ("${tenantHeader.slice(0, 63)}")`, { extensions: { code: 'BAD_USER_INPUT' } });
     tenant = { id: target.tenantId, slug: target.slug, name: target.name, isSystem: target.slug === SYSTEM_TENANT_SLUG };
   }
-  const tenantId = tenant.id;
-  let em: EntityManager | undefined;
-  let log: Logger | undefined;
-  return {
-    requestId,
-    tenant,
+  return new OperationContext(c, requestId, tenant, principal);
+}
+
+/**
+ * The context of one operation. The unit of work and the request logger are created on first
+ * use, through getters on the prototype: Apollo shallow-copies the context object per operation
+ * (own properties only), so own-property getters would be triggered by the copy and every request
+ * would fork an EntityManager it never uses.
+ */
+class OperationContext implements RequestContext {
+  readonly actor: RequestContext['actor'];
+  readonly scopes: ReadonlySet<string>;
+  readonly credential: RequestContext['credential'];
+  readonly loaders = new LoaderCache();
+  readonly services: RequestContext['services'];
+  private lazyEm: EntityManager | undefined = undefined;
+  private lazyLog: Logger | undefined = undefined;
+
+  constructor(private readonly c: Container, readonly requestId: string, readonly tenant: TenantRef, principal: Principal) {
     // client_credentials tokens have sub = client_id; any other subject is a user acting through a client.
-    actor: { kind: principal.subject === principal.clientId ? 'client' : 'user', id: principal.subject, clientId: principal.clientId, tenantId: principal.tenantId },
-    scopes: principal.scopes,
-    credential: { homeTenantId: principal.tenantId, expiresAt: principal.expiresAt },
-    // The unit of work is forked on first use: operations that never touch the database
-    // (viewer, schema-only queries) pay nothing for it.
-    get em(): EntityManager {
-      if (!em) {
-        em = c.orm.em.fork({ clear: true }) as EntityManager;
-        em.setFilterParams('tenant', { tenantId });
-      }
-      return em;
-    },
-    loaders: new LoaderCache(),
-    services: c.services,
-    get log(): Logger {
-      log ??= c.log.child({ requestId });
-      return log;
-    },
-  };
+    this.actor = { kind: principal.subject === principal.clientId ? 'client' : 'user', id: principal.subject, clientId: principal.clientId, tenantId: principal.tenantId };
+    this.scopes = principal.scopes;
+    this.credential = { homeTenantId: principal.tenantId, expiresAt: principal.expiresAt };
+    this.services = c.services;
+  }
+
+  get em(): EntityManager {
+    if (!this.lazyEm) {
+      this.lazyEm = this.c.orm.em.fork({ clear: true }) as EntityManager;
+      this.lazyEm.setFilterParams('tenant', { tenantId: this.tenant.id });
+    }
+    return this.lazyEm;
+  }
+
+  get log(): Logger {
+    this.lazyLog ??= this.c.log.child({ requestId: this.requestId });
+    return this.lazyLog;
+  }
 }
