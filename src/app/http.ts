@@ -15,6 +15,10 @@ import { registerAdminRoutes } from './admin-routes.js';
 import { authenticate, createRequestContext, TENANT_HEADER } from './request-context.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+/** Request ids need to be unique, not secret: a random per-process prefix and a counter (no CSPRNG call per request). */
+const REQUEST_ID_PREFIX = randomHex(6);
+let requestCounter = 0;
+const nextRequestId = () => `${REQUEST_ID_PREFIX}${(requestCounter++).toString(36).padStart(6, '0')}`;
 
 /** application/x-www-form-urlencoded, keeping repeated parameters as arrays (RFC 6749 §3.1 needs to see them). */
 function parseForm(body: string): Record<string, string | string[]> {
@@ -41,7 +45,7 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomHex(12);
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
     },
     bodyLimit: 1024 * 1024,
     trustProxy: false,
