@@ -81,12 +81,26 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
     requestScope.enterWith({ requestId: req.id });
     done();
   });
+  // Label-bound metric children, cached per route: prom-client hashes a label object on every
+  // unbound call, which shows on the token endpoint's hot path.
+  const logRequests = c.log.isLevelEnabled('info');
+  const counters = new Map<string, { inc(): void }>();
+  const timers = new Map<string, { observe(v: number): void }>();
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
-    metrics.latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    const status = reply.statusCode;
+    const ck = `${req.method} ${route} ${status}`;
+    let counter = counters.get(ck);
+    if (!counter) counters.set(ck, (counter = metrics.requests.labels(req.method, route, String(status))));
+    counter.inc();
+    const tk = `${req.method} ${route}`;
+    let timer = timers.get(tk);
+    if (!timer) timers.set(tk, (timer = metrics.latency.labels(req.method, route)));
+    timer.observe(reply.elapsedTime / 1000);
     // Path only: query strings may carry codes or tokens, which never reach the logs.
-    req.log.info({ method: req.method, route, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    if (logRequests) {
+      req.log.info({ method: req.method, route, path: req.url.split('?')[0], status, ms: Math.round(reply.elapsedTime) }, 'request');
+    }
     done();
   });
 
