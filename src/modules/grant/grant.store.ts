@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import type { AccessRecord, CodeRecord, ConsentStore, GrantSnapshot, GrantStore, RefreshRecord } from '../../protocol/ports.js';
 import { uuid } from '../../crypto/random.js';
@@ -6,8 +7,6 @@ import { OUTBOX_CHANNEL } from '../../events/outbox.js';
 import { AccessTokenRecord, Consent, RefreshToken } from './grant.entity.js';
 
 const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
-/** A text[] from a JSON array parameter (MikroORM would expand a JS array into a value list). */
-const TEXT_ARRAY = `coalesce((select array_agg(v) from jsonb_array_elements_text(?::jsonb) v), '{}')`;
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 interface CodeRow { family_id: string; client_id: string; redirect_uri: string; code_challenge: string | null; code_challenge_method: string | null; grant: unknown; expires_at: Date }
@@ -101,7 +100,7 @@ export class GrantRecordStore implements GrantStore, ConsentStore {
     const ctes: string[] = [];
     const a = input.access.record;
     ctes.push(`a as (insert into access_token (id, tenant_id, family_id, format, client_id, subject, scopes, audience, claims, issued_at, expires_at, revoked_at)
-      values (?, ?, ?, ?, ?, ?, ${TEXT_ARRAY}, ?, ?::jsonb, ?, ?, null))`);
+      values (?, ?, ?, ?, ?, ?, ${TEXT_ARRAY_PARAM}, ?, ?::jsonb, ?, ?, null))`);
     params.push(input.access.id, tenantId, a.familyId, a.format, a.clientId, a.subject, JSON.stringify(a.scopes), a.audience,
       a.claims === null ? null : JSON.stringify(a.claims), date(a.issuedAt), date(a.expiresAt));
     if (input.refresh) {
@@ -126,7 +125,7 @@ export class GrantRecordStore implements GrantStore, ConsentStore {
   async saveAccess(tenantId: string, id: string, r: Omit<AccessRecord, 'revoked'>): Promise<void> {
     await this.sql(tenantId).execute(
       `insert into access_token (id, tenant_id, family_id, format, client_id, subject, scopes, audience, claims, issued_at, expires_at, revoked_at)
-       values (?, ?, ?, ?, ?, ?, ${TEXT_ARRAY}, ?, ?::jsonb, ?, ?, null)`,
+       values (?, ?, ?, ?, ?, ?, ${TEXT_ARRAY_PARAM}, ?, ?::jsonb, ?, ?, null)`,
       [id, tenantId, r.familyId, r.format, r.clientId, r.subject, JSON.stringify(r.scopes), r.audience, r.claims === null ? null : JSON.stringify(r.claims), date(r.issuedAt), date(r.expiresAt)], 'run',
     );
   }

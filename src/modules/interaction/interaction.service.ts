@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
 import { tenantEm } from '../../db/tenant-em.js';
@@ -209,8 +210,8 @@ export class InteractionService {
   private async rememberConsent(em: EntityManager, tenantId: string, subject: string, clientId: string, scopes: string[], audiences: string[], until: Date): Promise<void> {
     await em.getConnection().execute(
       `insert into consent (id, tenant_id, subject, client_id, scopes, audiences, remember_until, created_at, updated_at, revoked_at)
-       values (?, ?, ?, ?, coalesce((select array_agg(v) from jsonb_array_elements_text(?::jsonb) v), '{}'),
-         coalesce((select array_agg(v) from jsonb_array_elements_text(?::jsonb) v), '{}'), ?, now(), now(), null)
+       values (?, ?, ?, ?, ${TEXT_ARRAY_PARAM},
+         ${TEXT_ARRAY_PARAM}, ?, now(), now(), null)
        on conflict (tenant_id, subject, client_id) do update set scopes = excluded.scopes, audiences = excluded.audiences,
          remember_until = excluded.remember_until, updated_at = now(), revoked_at = null`,
       [uuid(), tenantId, subject, clientId, JSON.stringify(scopes), JSON.stringify(audiences), until], 'run', em.getTransactionContext(),

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
 import { tenantEm } from '../../db/tenant-em.js';
@@ -28,7 +29,7 @@ export class InteractionRecordStore implements InteractionStore {
     await tenantEm(this.orm, tenantId).getConnection().execute(
       `insert into interaction (id, tenant_id, client_id, state, request, login_challenge_hash, consent_challenge_hash, verifier_hash,
          browser_binding_hash, session_id, login_skipped, subject, auth_time, acr, amr, remember, created_at, expires_at)
-       values (?, ?, ?, ?, ?::jsonb, ?, null, null, ?, ?, ?, ?, ?, ?, ${skip ? `coalesce((select array_agg(v) from jsonb_array_elements_text(?::jsonb) v), '{}')` : 'null'}, false, now(), ?)`,
+       values (?, ?, ?, ?, ?::jsonb, ?, null, null, ?, ?, ?, ?, ?, ?, ${skip ? TEXT_ARRAY_PARAM : 'null'}, false, now(), ?)`,
       [id, tenantId, input.clientId, skip ? 'login_accepted' : 'login_pending', JSON.stringify(input.request), sha256Hex(loginChallenge),
         input.browserBindingHash, input.sessionId, Boolean(skip), skip?.subject ?? null, skip ? new Date(skip.authTime * 1000) : null, skip?.acr ?? null,
         ...(skip ? [JSON.stringify(skip.amr)] : []), new Date(Date.now() + input.ttlSeconds * 1000)],

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
 import { tenantEm } from '../../db/tenant-em.js';
@@ -28,7 +29,7 @@ export class BrowserSessionStore implements SessionStore {
     const now = Date.now();
     await tenantEm(this.orm, tenantId).getConnection().execute(
       `insert into browser_session (id, tenant_id, token_hash, subject, auth_time, acr, amr, ip, user_agent, created_at, last_active_at, expires_at, ended_at, clients)
-       values (?, ?, ?, ?, ?, ?, coalesce((select array_agg(v) from jsonb_array_elements_text(?::jsonb) v), '{}'), ?, ?, now(), now(), ?, null, '{}')`,
+       values (?, ?, ?, ?, ?, ?, ${TEXT_ARRAY_PARAM}, ?, ?, now(), now(), ?, null, '{}')`,
       [id, tenantId, sha256Hex(token), input.subject, new Date(input.authTime * 1000), input.acr, JSON.stringify(input.amr),
         input.ip?.slice(0, 64) ?? null, input.userAgent?.slice(0, 300) ?? null, new Date(now + input.ttlSeconds * 1000)],
       'run',
