@@ -43,6 +43,9 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
     // Our onResponse hook logs one line per request (path only, never the query string).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     requestIdHeader: false,
+    // No per-request child logger (pino builds its redaction for every child): request log lines
+    // carry requestId explicitly, and GraphQL operations get a child only when they log.
+    childLoggerFactory: (logger) => logger,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
@@ -99,7 +102,7 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
     timer.observe(reply.elapsedTime / 1000);
     // Path only: query strings may carry codes or tokens, which never reach the logs.
     if (logRequests) {
-      req.log.info({ method: req.method, route, path: req.url.split('?')[0], status, ms: Math.round(reply.elapsedTime) }, 'request');
+      req.log.info({ requestId: req.id, method: req.method, route, path: req.url.split('?')[0], status, ms: Math.round(reply.elapsedTime) }, 'request');
     }
     done();
   });
@@ -107,7 +110,7 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
   // Errors outside the GraphQL and OAuth handlers (body parsing, limits, bugs): JSON, no stack.
   app.setErrorHandler((err: { statusCode?: number; message: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err }, 'unhandled error');
+    if (status >= 500) req.log.error({ err, requestId: req.id }, 'unhandled error');
     const isOAuth = req.url.includes('/oauth/');
     const body = isOAuth
       ? { error: status >= 500 ? 'server_error' : 'invalid_request', error_description: status >= 500 ? `internal error (request id ${req.id})` : err.message }

@@ -5,7 +5,7 @@
  * - §2.2: for grants without a resource owner (client_credentials), sub is the client id.
  */
 import { signJwt } from '../../crypto/jwt.js';
-import { randomToken } from '../../crypto/random.js';
+import { randomToken, uniqueId } from '../../crypto/random.js';
 import type { AccessRecord, KeyStore } from '../ports.js';
 import { sha256Hex } from '../../crypto/secrets.js';
 
@@ -31,7 +31,7 @@ export const ACCESS_TOKEN_ALG = 'ES256' as const;
 
 export async function issueAccessToken(keys: KeyStore, input: AccessTokenInput): Promise<IssuedAccessToken> {
   const iat = input.now ?? Math.floor(Date.now() / 1000);
-  const jti = randomToken(16);
+  const jti = uniqueId();
   const signer = await keys.activeSigningKey(input.tenantId, ACCESS_TOKEN_ALG);
   const token = await signJwt({
     iss: input.issuer,
@@ -67,7 +67,7 @@ export async function issueUserAccessToken(keys: KeyStore, input: AccessTokenInp
     const token = randomToken(32);
     return { token, jti: '', expiresIn: input.ttlSeconds, recordId: sha256Hex(token), record };
   }
-  const jti = randomToken(16);
+  const jti = uniqueId();
   const signer = await keys.activeSigningKey(input.tenantId, ACCESS_TOKEN_ALG);
   const reserved = new Set(['iss', 'sub', 'aud', 'client_id', 'scope', 'iat', 'exp', 'jti', 'nbf']);
   const extra = Object.fromEntries(Object.entries(input.extraClaims ?? {}).filter(([k]) => !reserved.has(k)));
