@@ -15,10 +15,15 @@ function unauthenticated(message: string): GraphQLError {
   });
 }
 
+/**
+ * RFC 6750 §2.1 `Bearer <token>` (scheme case-insensitive). No regex over the whole header on the
+ * hot path: the token's form is checked where it matters, by signature verification.
+ */
 export function bearerFrom(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const m = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(value);
-  return m?.[1];
+  if (typeof value !== 'string' || value.length < 8 || value.length > 8192) return undefined;
+  if (value.charCodeAt(6) !== 32 || value.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  const token = value.slice(7).trim();
+  return token && !token.includes(' ') ? token : undefined;
 }
 
 /** Verifies the bearer token, or throws UNAUTHENTICATED. */
