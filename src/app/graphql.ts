@@ -71,6 +71,8 @@ export async function createApollo(log: Logger, opts: { production: boolean; int
     validationRules: LIMIT_RULES,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // Compact JSON (Apollo pretty-prints by default: bytes and CPU on every response).
+    stringifyResult: (value) => JSON.stringify(value),
     // No per-field cache-control hints, no reporting to a vendor, no inline traces: nothing here
     // reads them, and they cost on every field of every operation.
     plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled(), ApolloServerPluginInlineTraceDisabled(), ...(opts.plugins ?? [])],
