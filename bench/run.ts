@@ -14,6 +14,7 @@ import { compare, formatTable, mib, writeJson, type BenchReport } from './report
 import { startSignet, startSignetServices, type SignetServer, type SignetServices } from './signet-server.js';
 import { formatEvents, runEventsScenario, type EventsReport } from './events.js';
 import { runAuthCodeScenarios } from './auth-code-flow.js';
+import { formatUsersPage, runUsersPageScenario, type UsersPageReport } from './users-page.js';
 
 function numberEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -231,10 +232,16 @@ async function main(): Promise<number> {
     });
   }
 
+  // --- 5. Users page (issue 4): nested list latency and SQL statement count ---
+  let usersPage: UsersPageReport | undefined;
+  if (process.env.BENCH_USERS !== '0' && services && signet && report.signet.ran && signetAlive()) {
+    usersPage = await runUsersPageScenario(services, signet, { durationS: DURATION, log });
+  }
+
   report.meta.loadAverage.end = os.loadavg()[0]!;
   await cleanup();
-  writeJson(events ? { ...report, events } : report, RESULTS_FILE);
-  process.stdout.write(`\n${formatTable(report)}\n${events ? `\n${formatEvents(events)}\n` : ''}\nResults written to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
+  writeJson({ ...report, ...(events ? { events } : {}), ...(usersPage ? { usersPage } : {}) }, RESULTS_FILE);
+  process.stdout.write(`\n${formatTable(report)}\n${events ? `\n${formatEvents(events)}\n` : ''}${usersPage ? `\n${formatUsersPage(usersPage)}\n` : ''}\nResults written to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
 
   const ranAll = report.signet.ran && Object.values(report.baselines).every((b) => b.ran);
   if (!ranAll) return 1;

@@ -78,7 +78,7 @@ async function flushRedis(url: string): Promise<void> {
  * Master key and root client secret, generated once and kept in the bench data dir so that an
  * external (not recreated) database stays readable across runs.
  */
-function benchSecrets(): { masterKey: string; clientSecret: string } {
+export function benchSecrets(): { masterKey: string; clientSecret: string } {
   const file = path.join(SIGNET_DATA_DIR, 'bench-secrets.json');
   try {
     const s = JSON.parse(fs.readFileSync(file, 'utf8')) as { masterKey?: string; clientSecret?: string };
