@@ -24,6 +24,7 @@ import { UserAccountStore, UserService } from '../modules/user/index.js';
 import { BACKCHANNEL_LOGOUT_QUEUE, BackchannelLogoutNotifier, type BackchannelLogoutJob } from '../jobs/backchannel-logout.js';
 import { BULL_PREFIX } from '../jobs/queues.js';
 import type { Services } from './services.js';
+import { TENANT_MANAGEMENT_SCOPES } from '../shared/management-scopes.js';
 import { WebhookService } from '../modules/webhook/index.js';
 import { OutboundPolicyService } from '../modules/outbound-policy/index.js';
 import { OrganizationPermissionStore, OrganizationService } from '../modules/organization/index.js';
@@ -86,6 +87,7 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
 
   const tenants = new TenantService({
     signingKeys, clients, systemTenantId: () => system.systemTenantId,
+    onCreated: async (ctx) => { await rbac.provisionManagementApi(ctx, `${config.publicUrl}/graphql`, TENANT_MANAGEMENT_SCOPES); },
     onChanged: (t) => { cacheBus.invalidate({ kind: 'issuer', slug: t.slug }); cacheBus.invalidate({ kind: 'keys', tenantId: t.id }); clientStore.forget(t.id); },
   });
   const eventBus = new EventBus(sub, log);

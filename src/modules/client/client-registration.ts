@@ -93,10 +93,11 @@ export function validateApplicationClient(input: ApplicationClientInput, opts: {
       throw fail(ClientErrorCode.AUDIENCE_INVALID, 'audiences must be absolute URIs without fragments (RFC 8707)', 'audiences');
     }
   });
-  // The management API is not an application audience: user tokens for it must come with the
-  // user's administrative permissions, which applications cannot grant.
-  if (opts.managementAudience && audiences.includes(opts.managementAudience)) {
-    throw fail(ClientErrorCode.AUDIENCE_INVALID, 'the management API audience is reserved for management clients', 'audiences');
+  // The management API may be an application's audience (a console for tenant administrators):
+  // user tokens for it carry only the management scopes the user holds through roles
+  // (protocol/grants/issue-tokens.ts); client_credentials is reserved to management clients.
+  if (opts.managementAudience && audiences.includes(opts.managementAudience) && grantTypes.includes('client_credentials')) {
+    throw fail(ClientErrorCode.AUDIENCE_INVALID, 'client_credentials clients cannot use the management API audience; create a management client', 'audiences');
   }
   let method = input.tokenEndpointAuthMethod ?? (confidential ? 'client_secret_basic' : 'none');
   if (!confidential && method !== 'none') throw fail(ClientErrorCode.AUTH_METHOD_INVALID, 'public clients authenticate with none', 'tokenEndpointAuthMethod');

@@ -105,6 +105,25 @@ export class RbacService {
     return api;
   }
 
+  /**
+   * Every new tenant gets the management API as an API resource (identifier = the graph's
+   * audience, one permission per management scope) and a `tenant-admin` role holding them all:
+   * users with that role (or any role with some of these permissions) get management tokens for
+   * the graph through the authorization code flow, scoped to requested ∩ held. Emits
+   * ApiResource.Created and Role.Created.
+   */
+  async provisionManagementApi(ctx: RequestContext, audience: string, scopes: readonly string[]): Promise<Role> {
+    const api = await this.apiResourceCreate(ctx, {
+      identifier: audience, name: 'Signet management API',
+      permissions: scopes.map((scope) => ({ scope, description: `Management API scope ${scope}` })),
+    });
+    const permissions = await this.fork(ctx).find(Permission, { apiResource: api.id });
+    return this.roleCreate(ctx, {
+      name: 'tenant-admin', description: 'Administers the tenant through the management API (every management scope).',
+      permissionIds: permissions.map((p) => p.id),
+    });
+  }
+
   /** Deletes the API, its permissions and their place in roles. Emits ApiResource.Deleted. */
   async apiResourceDelete(ctx: RequestContext, id: string): Promise<string> {
     const em = this.fork(ctx);

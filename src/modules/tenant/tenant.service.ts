@@ -7,7 +7,8 @@ import { assertThat } from '../../shared/domain-error.js';
 import { hasControlChars } from '../../shared/text.js';
 import { PASSWORD_CLASSES } from '../../shared/password-policy.js';
 import { TENANT_MANAGEMENT_SCOPES } from '../../shared/management-scopes.js';
-import { isPlatformAdmin, type RequestContext } from '../../shared/request-context.js';
+import { isPlatformAdmin, LoaderCache, type RequestContext, type TenantRef } from '../../shared/request-context.js';
+import { tenantEm } from '../../db/tenant-em.js';
 import type { ClientService } from '../client/index.js';
 import type { SigningKeyService } from '../signing-key/index.js';
 import { Tenant } from './tenant.entity.js';
@@ -53,6 +54,8 @@ export class TenantService {
       systemTenantId: () => string;
       /** Called after a tenant changed or was deleted, so process-local caches drop it. */
       onChanged: (tenant: { id: string; slug: string }) => void;
+      /** After a tenant is committed: provisions what every tenant starts with (management API, admin role). */
+      onCreated?: (ctx: RequestContext, tenant: TenantRef) => Promise<void>;
     },
   ) {}
 
@@ -121,6 +124,14 @@ export class TenantService {
       throw err;
     }
     await notifyOutbox(em);
+    if (this.deps.onCreated) {
+      // A unit of work inside the new tenant, acting as the creator.
+      const tenantCtx: RequestContext = {
+        requestId: ctx.requestId, tenant: { id: tenant.id, slug, name, isSystem: false }, actor: ctx.actor, scopes: ctx.scopes,
+        credential: ctx.credential, em: tenantEm(ctx.em, tenant.id), loaders: new LoaderCache(), services: ctx.services, log: ctx.log,
+      };
+      await this.deps.onCreated(tenantCtx, tenantCtx.tenant);
+    }
     return { tenant, managementClient };
   }
 

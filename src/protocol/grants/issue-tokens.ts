@@ -16,6 +16,7 @@ import { randomToken } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
 import type { ClientRecord, GrantSnapshot, ProtocolPorts, ProtocolSettings, RefreshRecord } from '../ports.js';
 import { currentRequestId } from '../../shared/request-scope.js';
+import { ALL_MANAGEMENT_SCOPES } from '../../shared/management-scopes.js';
 import { issueUserAccessToken } from '../tokens/access-token.js';
 import { issueIdToken } from '../tokens/id-token.js';
 import type { TokenResponseBody } from './client-credentials.js';
@@ -44,6 +45,11 @@ export async function issueGrantTokens(ports: ProtocolPorts, settings: ProtocolS
     const defined = new Set(api.defined);
     const held = new Set(api.held);
     scopes = scopes.filter((s) => !defined.has(s) || held.has(s));
+  } else if (grant.audience === settings.managementAudience) {
+    // A user token for the management API carries only management scopes the user holds through
+    // roles; a tenant without the management API resource grants none.
+    const management = new Set<string>(ALL_MANAGEMENT_SCOPES);
+    scopes = scopes.filter((s) => !management.has(s));
   }
   const at = await issueUserAccessToken(ports.keys, {
     tenantId: input.tenantId, issuer: input.issuer, subject: grant.subject, clientId: client.clientId,

@@ -35,7 +35,7 @@ describe('applications (OAuth clients) in the graph', () => {
       [{ audiences: ['not a uri'], redirectUris: ['https://a.example/cb'] }, 'AUDIENCE_INVALID', 'audiences must be absolute URIs without fragments (RFC 8707)'],
       [{ name: '' , redirectUris: ['https://a.example/cb'] }, 'NAME_INVALID', 'name must be 1-200 characters without control characters'],
     ];
-    cases.push([{ audiences: [`${s.publicUrl}/graphql`], redirectUris: ['https://a.example/cb'] }, 'AUDIENCE_INVALID', 'the management API audience is reserved for management clients']);
+    cases.push([{ audiences: [`${s.publicUrl}/graphql`], grantTypes: ['client_credentials'] }, 'AUDIENCE_INVALID', 'client_credentials clients cannot use the management API audience; create a management client']);
     for (const [input, code, message] of cases) {
       const p = await create(input);
       expect(p.client).toBeNull();
