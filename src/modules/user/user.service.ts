@@ -43,6 +43,10 @@ export interface UserFilter {
   status?: UserStatus[] | null;
   createdAfter?: Date | null;
   createdBefore?: Date | null;
+  /** Only users holding this role directly (role_assignment). */
+  roleId?: string | null;
+  /** Only members of this organization. */
+  organizationId?: string | null;
 }
 
 export type UserOrderField = 'createdAt' | 'email';
@@ -515,8 +519,23 @@ export class UserService {
 
   // ---- reads ----
 
-  private where(filter: UserFilter): FilterQuery<User> {
+  /** Role and organization filters resolved to the matching user ids (one query each). */
+  private async memberIds(ctx: RequestContext, filter: UserFilter): Promise<string[] | undefined> {
+    let ids: string[] | undefined;
+    const conn = ctx.em.getConnection();
+    const narrow = async (sql: string, id: string) => {
+      const rows = await conn.execute<{ user_id: string }[]>(sql, [ctx.tenant.id, id], 'all');
+      const found = new Set(rows.map((r) => r.user_id));
+      ids = ids ? ids.filter((x) => found.has(x)) : [...found];
+    };
+    if (filter.roleId) await narrow('select user_id from role_assignment where tenant_id = ? and role_id = ? and user_id is not null', filter.roleId);
+    if (filter.organizationId) await narrow('select user_id from organization_member where tenant_id = ? and organization_id = ?', filter.organizationId);
+    return ids;
+  }
+
+  private where(filter: UserFilter, ids?: string[]): FilterQuery<User> {
     const conds: FilterQuery<User>[] = [];
+    if (ids) conds.push({ id: { $in: ids } });
     const q = filter.query?.trim();
     if (q) {
       const pattern = containsPattern(q.slice(0, 200));
@@ -528,8 +547,8 @@ export class UserService {
     return conds.length ? { $and: conds } : {};
   }
 
-  list(ctx: RequestContext, filter: UserFilter, order: { field: UserOrderField; direction: 'ASC' | 'DESC' }, page: PageRequest): Promise<Page<User>> {
-    return keysetPage<User>(ctx.em, User, this.where(filter), {
+  async list(ctx: RequestContext, filter: UserFilter, order: { field: UserOrderField; direction: 'ASC' | 'DESC' }, page: PageRequest): Promise<Page<User>> {
+    return keysetPage<User>(ctx.em, User, this.where(filter, await this.memberIds(ctx, filter)), {
       field: order.field, direction: order.direction,
       toValue: (u) => (order.field === 'email' ? u.email : u.createdAt.toISOString()),
       parse: (v) => (order.field === 'email' ? v : new Date(v)),
@@ -537,8 +556,8 @@ export class UserService {
   }
 
   /** Exact number of users matching the filter (one COUNT). */
-  count(ctx: RequestContext, filter: UserFilter): Promise<number> {
-    return ctx.em.count(User, this.where(filter));
+  async count(ctx: RequestContext, filter: UserFilter): Promise<number> {
+    return ctx.em.count(User, this.where(filter, await this.memberIds(ctx, filter)));
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Field, InputType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { connectionTypes } from '../../../graph/connection/connection.js';
 import { OrderDirection } from '../../../graph/connection/order-direction.js';
 import { DateTimeScalar } from '../../../graph/scalars/index.js';
@@ -34,4 +34,8 @@ export class UserFilterInput {
   createdAfter?: Date | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Only users created before this instant.' })
   createdBefore?: Date | null;
+  @Field(() => ID, { nullable: true, description: 'Only users holding this role directly (a Role id).' })
+  role?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Only members of this organization (an Organization id).' })
+  organization?: string | null;
 }

@@ -72,16 +72,20 @@ export class UserResolver {
   @Authorized('users:read')
   @Query(() => UserConnection, {
     description: 'Users of the current tenant, searchable and filterable, with keyset pagination. Requires users:read. '
-      + '(Role and organization filters will come with the roles and organizations module.)',
+      + 'Filters: status, created range, role (direct holders) and organization (members).',
   })
   async users(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('query', () => String, { nullable: true, description: 'Case-insensitive substring of the email, preferred username or name (wildcards are taken literally).' }) query: string | null,
-    @Arg('filter', () => UserFilterInput, { nullable: true, description: 'Conditions on status and creation time.' }) filter: UserFilterInput | null,
+    @Arg('filter', () => UserFilterInput, { nullable: true, description: 'Conditions on status, creation time, role and organization.' }) filter: UserFilterInput | null,
     @Arg('orderBy', () => UserOrder, { nullable: true, defaultValue: { field: UserOrderField.CREATED_AT, direction: OrderDirection.DESC }, description: 'Ordering (default: newest first).' }) orderBy: UserOrder,
     @Ctx() ctx: RequestContext,
   ) {
-    const f: UserFilter = { query, status: filter?.status ?? null, createdAfter: filter?.createdAfter ?? null, createdBefore: filter?.createdBefore ?? null };
+    const ref = (id: string | null | undefined, type: string) => (id ? uuidOf(id, type) ?? '00000000-0000-0000-0000-000000000000' : null);
+    const f: UserFilter = {
+      query, status: filter?.status ?? null, createdAfter: filter?.createdAfter ?? null, createdBefore: filter?.createdBefore ?? null,
+      roleId: ref(filter?.role, 'Role'), organizationId: ref(filter?.organization, 'Organization'),
+    };
     const page = await ctx.services.users.list(ctx, f, { field: orderBy.field, direction: orderBy.direction }, toPageRequest(args));
     const value = (u: User) => (orderBy.field === UserOrderField.EMAIL ? u.email : u.createdAt.toISOString());
     return { ...toConnection(page, toUserType, (u) => ({ value: value(u), id: u.id })), filter: f };
