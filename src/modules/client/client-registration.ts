@@ -23,6 +23,9 @@ export interface ApplicationClientInput {
   accessTokenFormat?: 'jwt' | 'opaque' | null;
   backchannelLogoutUri?: string | null;
   accessTokenTtl?: number | null;
+  /** Refresh token lifetimes: absolute (family) and idle, in seconds. */
+  refreshTokenTtl?: number | null;
+  refreshTokenIdleTtl?: number | null;
 }
 
 export interface ValidatedClient {
@@ -45,6 +48,8 @@ export interface ValidatedClient {
   accessTokenFormat: 'jwt' | 'opaque';
   backchannelLogoutUri: string | null;
   accessTokenTtl: number | null;
+  refreshTokenTtl: number | null;
+  refreshTokenIdleTtl: number | null;
 }
 
 const GRANTS = ['authorization_code', 'refresh_token', 'client_credentials'];
@@ -128,10 +133,16 @@ export function validateApplicationClient(input: ApplicationClientInput, opts: {
     : null;
   const ttl = input.accessTokenTtl ?? null;
   if (ttl !== null && (!Number.isInteger(ttl) || ttl < 60 || ttl > 86_400)) throw fail(ClientErrorCode.TTL_INVALID, 'accessTokenTtl must be 60-86400 seconds', 'accessTokenTtl');
+  const refreshTtl = input.refreshTokenTtl ?? null;
+  const refreshIdle = input.refreshTokenIdleTtl ?? null;
+  for (const [v, field] of [[refreshTtl, 'refreshTokenTtl'], [refreshIdle, 'refreshTokenIdleTtl']] as const) {
+    if (v !== null && (!Number.isInteger(v) || v < 300 || v > 31_536_000)) throw fail(ClientErrorCode.TTL_INVALID, `${field} must be 300-31536000 seconds`, field);
+  }
+  if (refreshTtl !== null && refreshIdle !== null && refreshIdle > refreshTtl) throw fail(ClientErrorCode.TTL_INVALID, 'refreshTokenIdleTtl must not exceed refreshTokenTtl', 'refreshTokenIdleTtl');
   return {
     name, confidential, applicationType, redirectUris, postLogoutRedirectUris, grantTypes,
     responseTypes: grantTypes.includes('authorization_code') ? ['code'] : [], scopes, audiences, tokenEndpointAuthMethod: method, jwks,
     skipConsent: input.skipConsent ?? false, enforcePkce: confidential ? input.enforcePkce ?? true : true, subjectType, sectorIdentifier,
-    idTokenSignedResponseAlg: alg, accessTokenFormat: input.accessTokenFormat ?? 'jwt', backchannelLogoutUri, accessTokenTtl: ttl,
+    idTokenSignedResponseAlg: alg, accessTokenFormat: input.accessTokenFormat ?? 'jwt', backchannelLogoutUri, accessTokenTtl: ttl, refreshTokenTtl: refreshTtl, refreshTokenIdleTtl: refreshIdle,
   };
 }

@@ -40,7 +40,7 @@ export class ClientService {
       applicationType: v.applicationType, redirectUris: v.redirectUris, postLogoutRedirectUris: v.postLogoutRedirectUris,
       responseTypes: v.responseTypes, skipConsent: v.skipConsent, enforcePkce: v.enforcePkce, subjectType: v.subjectType,
       sectorIdentifier: v.sectorIdentifier, idTokenSignedResponseAlg: v.idTokenSignedResponseAlg, accessTokenFormat: v.accessTokenFormat,
-      jwks: v.jwks, backchannelLogoutUri: v.backchannelLogoutUri, backchannelLogoutSessionRequired: true, refreshTokenTtl: null, refreshTokenIdleTtl: null,
+      jwks: v.jwks, backchannelLogoutUri: v.backchannelLogoutUri, backchannelLogoutSessionRequired: true, refreshTokenTtl: v.refreshTokenTtl, refreshTokenIdleTtl: v.refreshTokenIdleTtl,
     });
     if (plaintextSecret) {
       em.create(ClientSecret, {
@@ -77,6 +77,7 @@ export class ClientService {
       tokenEndpointAuthMethod: c.tokenEndpointAuthMethod, jwks: (c.jwks as ApplicationClientInput['jwks']) ?? null, skipConsent: c.skipConsent,
       enforcePkce: c.enforcePkce, subjectType: c.subjectType as 'public' | 'pairwise', idTokenSignedResponseAlg: c.idTokenSignedResponseAlg,
       accessTokenFormat: c.accessTokenFormat as 'jwt' | 'opaque', backchannelLogoutUri: c.backchannelLogoutUri ?? null, accessTokenTtl: c.accessTokenTtl ?? null,
+      refreshTokenTtl: c.refreshTokenTtl ?? null, refreshTokenIdleTtl: c.refreshTokenIdleTtl ?? null,
     };
     const merged = { ...current };
     for (const [k, v] of Object.entries(input)) if (v !== undefined && v !== null) (merged as Record<string, unknown>)[k] = v;
@@ -91,7 +92,7 @@ export class ClientService {
       grantTypes: v.grantTypes, responseTypes: v.responseTypes, scopes: v.scopes, audiences: v.audiences, tokenEndpointAuthMethod: v.tokenEndpointAuthMethod,
       jwks: v.jwks, skipConsent: v.skipConsent, enforcePkce: v.enforcePkce, subjectType: v.subjectType, sectorIdentifier: v.sectorIdentifier,
       idTokenSignedResponseAlg: v.idTokenSignedResponseAlg, accessTokenFormat: v.accessTokenFormat, backchannelLogoutUri: v.backchannelLogoutUri,
-      accessTokenTtl: v.accessTokenTtl,
+      accessTokenTtl: v.accessTokenTtl, refreshTokenTtl: v.refreshTokenTtl, refreshTokenIdleTtl: v.refreshTokenIdleTtl,
     };
     for (const [k, after] of Object.entries(next)) {
       const before = (c as unknown as Record<string, unknown>)[k] ?? null;

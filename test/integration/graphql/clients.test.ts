@@ -55,6 +55,12 @@ describe('applications (OAuth clients) in the graph', () => {
     const bad = await s.gql(`mutation($id: ID!, $input: ClientUpdateInput!) { clientUpdate(id: $id, input: $input) { client { name } userErrors { code } } }`,
       { id, input: { redirectUris: [] } }, { token: t.token });
     expect((bad.data as { clientUpdate: { userErrors: { code: string }[] } }).clientUpdate.userErrors[0]!.code).toBe('REDIRECT_URI_INVALID');
+    const ttl = await s.gql(`mutation($id: ID!, $input: ClientUpdateInput!) { clientUpdate(id: $id, input: $input) { client { refreshTokenTtl refreshTokenIdleTtl } userErrors { code message } } }`,
+      { id, input: { refreshTokenTtl: 86_400, refreshTokenIdleTtl: 3_600 } }, { token: t.token });
+    expect((ttl.data as { clientUpdate: unknown }).clientUpdate).toEqual({ client: { refreshTokenTtl: 86_400, refreshTokenIdleTtl: 3_600 }, userErrors: [] });
+    const badTtl = await s.gql(`mutation($id: ID!, $input: ClientUpdateInput!) { clientUpdate(id: $id, input: $input) { userErrors { code message } } }`,
+      { id, input: { refreshTokenIdleTtl: 100_000 } }, { token: t.token });
+    expect((badTtl.data as { clientUpdate: unknown }).clientUpdate).toEqual({ userErrors: [{ code: 'TTL_INVALID', message: 'refreshTokenIdleTtl must not exceed refreshTokenTtl' }] });
     const list = await s.gql(`{ clients(first: 100) { nodes { id name } } }`, undefined, { token: t.token });
     expect((list.data as { clients: { nodes: { id: string; name: string }[] } }).clients.nodes).toContainEqual({ id, name: 'Renamed' });
     const del = await s.gql(`mutation($id: ID!) { clientDelete(id: $id) { deletedClientId userErrors { code } } }`, { id }, { token: t.token });

@@ -48,6 +48,8 @@ export class ClientCreateInput {
   @Field(() => String, { nullable: true, description: '`jwt` (default) or `opaque`.' }) accessTokenFormat?: 'jwt' | 'opaque' | null;
   @Field(() => String, { nullable: true, description: 'Back-Channel Logout URI.' }) backchannelLogoutUri?: string | null;
   @Field(() => Int, { nullable: true, description: 'Access token lifetime in seconds (60-86400).' }) accessTokenTtl?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Absolute refresh token (family) lifetime in seconds (300-31536000; default 30 days).' }) refreshTokenTtl?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Idle refresh token lifetime in seconds (300-31536000; default 14 days).' }) refreshTokenIdleTtl?: number | null;
 }
 
 @ObjectType('ClientCreatePayload', { description: 'Result of clientCreate.' })
@@ -78,6 +80,8 @@ export class ClientUpdateInput {
   @Field(() => String, { nullable: true, description: '`jwt` or `opaque`.' }) accessTokenFormat?: 'jwt' | 'opaque' | null;
   @Field(() => String, { nullable: true, description: 'Back-Channel Logout URI.' }) backchannelLogoutUri?: string | null;
   @Field(() => Int, { nullable: true, description: 'Access token lifetime in seconds.' }) accessTokenTtl?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Absolute refresh token lifetime in seconds.' }) refreshTokenTtl?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Idle refresh token lifetime in seconds.' }) refreshTokenIdleTtl?: number | null;
 }
 
 @ObjectType('ClientUpdatePayload', { description: 'Result of clientUpdate, clientDisable and clientEnable.' })

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../../../graph/scalars/index.js';
 import { NodeInterface } from '../../../graph/node/node.interface.js';
 import { encodeGlobalId } from '../../../graph/node/global-id.js';
@@ -38,6 +38,12 @@ export class ClientType extends NodeInterface {
   accessTokenFormat!: string;
   @Field(() => String, { nullable: true, description: 'Back-Channel Logout URI.' })
   backchannelLogoutUri!: string | null;
+  @Field(() => Int, { nullable: true, description: 'Access token lifetime in seconds (null: the server default).' })
+  accessTokenTtl!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Absolute refresh token lifetime in seconds (null: 30 days).' })
+  refreshTokenTtl!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Idle refresh token lifetime in seconds (null: 14 days).' })
+  refreshTokenIdleTtl!: number | null;
   @Field(() => DateTimeScalar, { description: 'When the client was registered.' })
   createdAt!: Date;
 }
@@ -49,5 +55,6 @@ export function toClientType(c: Client): ClientType {
     audiences: c.audiences, tokenEndpointAuthMethod: c.tokenEndpointAuthMethod, skipConsent: c.skipConsent, enforcePkce: c.enforcePkce,
     subjectType: c.subjectType, idTokenSignedResponseAlg: c.idTokenSignedResponseAlg, accessTokenFormat: c.accessTokenFormat,
     backchannelLogoutUri: c.backchannelLogoutUri ?? null, createdAt: c.createdAt,
+    accessTokenTtl: c.accessTokenTtl ?? null, refreshTokenTtl: c.refreshTokenTtl ?? null, refreshTokenIdleTtl: c.refreshTokenIdleTtl ?? null,
   });
 }
