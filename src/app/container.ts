@@ -4,6 +4,9 @@ import { resolveMasterKey } from '../crypto/master-key.js';
 import { initOrm, type MikroORM } from '../db/orm.js';
 import { EventBus } from '../graph/pubsub.js';
 import { CacheBus } from '../graph/cache-bus.js';
+import { TtlCache } from '../shared/ttl-cache.js';
+import { outboundRequest } from '../shared/outbound/index.js';
+import type { JWK } from '../crypto/keys.js';
 import { ManagementTokenVerifier } from '../modules/access/index.js';
 import { AuditExportService, AuditLogService, AuditRetentionService } from '../modules/audit-log/index.js';
 import { ClientRecordStore, ClientService } from '../modules/client/index.js';
@@ -101,6 +104,8 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   const grants = new GrantRecordStore(orm);
   const logoutQueue = new Queue<BackchannelLogoutJob>(BACKCHANNEL_LOGOUT_QUEUE, { connection: redis, prefix: BULL_PREFIX });
   logoutQueue.on('error', (err) => log.warn({ err: err.message }, 'backchannel logout queue error'));
+  // Client JWK Sets fetched from jwks_uri (private_key_jwt), kept 5 minutes.
+  const remoteJwksCache = new TtlCache<{ keys: JWK[] }>(300_000, 1_000);
   const pairwiseKey = Buffer.from(hmacBase64url(master.key, 'signet:pairwise-subject'), 'base64url');
   const organizations = new OrganizationService();
   const rbac = new RbacService({ membershipRoles: (em, userId, organizationId) => organizations.membershipRoles(em, userId, organizationId) });
@@ -110,6 +115,18 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
     events: new OutboxProtocolEvents(orm),
     logout: new BackchannelLogoutNotifier({ queue: logoutQueue, clients: clientStore, participants: (t, sid) => sessions.participants(t, sid) }),
     permissions: new OrganizationPermissionStore(orm, rbac),
+    remoteJwks: (tenantId, uri, refresh) => {
+      const key = `${tenantId} ${uri}`;
+      if (refresh) remoteJwksCache.delete(key);
+      return remoteJwksCache.get(key, async () => {
+        const policy = await outboundPolicies.effective(systemEm(orm), tenantId, 'jwks_fetch');
+        const res = await outboundRequest({ url: uri, method: 'GET', headers: { accept: 'application/json' }, policy, settings: { allowLoopback: config.outboundAllowLoopback }, timeoutMs: 5_000 });
+        if (res.status !== 200 || res.truncated) throw new Error(`jwks_uri answered ${res.status}`);
+        const set = JSON.parse(res.body.toString('utf8')) as { keys?: unknown };
+        if (!Array.isArray(set.keys)) throw new Error('jwks_uri is not a JWK Set');
+        return { keys: set.keys as JWK[] };
+      });
+    },
     pairwiseSubject: (tenantId, sector, subject) => hmacBase64url(pairwiseKey, `${tenantId}|${sector}|${subject}`),
   };
   const outboundPolicies = new OutboundPolicyService({ systemTenantId: () => system.systemTenantId });

@@ -47,6 +47,7 @@ export interface ClientRecord {
   idTokenSignedResponseAlg: SigningAlg;
   accessTokenFormat: 'jwt' | 'opaque';
   jwks: { keys: JWK[] } | null;
+  jwksUri: string | null;
   backchannelLogoutUri: string | null;
   refreshTokenTtl: number | null;
   refreshTokenIdleTtl: number | null;
@@ -246,6 +247,8 @@ export interface ProtocolPorts {
   events: ProtocolEvents;
   logout: LogoutNotifier;
   permissions: PermissionStore;
+  /** A client's JWK Set from its jwks_uri (outbound, SSRF-guarded, cached; `refresh` skips the cache). */
+  remoteJwks(tenantId: string, uri: string, refresh?: boolean): Promise<{ keys: JWK[] }>;
   /** Pairwise subject for a sector (OIDC Core §8.1), computed under the master key. */
   pairwiseSubject(tenantId: string, sector: string, subject: string): string;
 }

@@ -16,6 +16,7 @@ export interface ApplicationClientInput {
   audiences?: string[] | null;
   tokenEndpointAuthMethod?: string | null;
   jwks?: { keys: Record<string, unknown>[] } | null;
+  jwksUri?: string | null;
   skipConsent?: boolean | null;
   enforcePkce?: boolean | null;
   subjectType?: 'public' | 'pairwise' | null;
@@ -40,6 +41,7 @@ export interface ValidatedClient {
   audiences: string[];
   tokenEndpointAuthMethod: string;
   jwks: { keys: Record<string, unknown>[] } | null;
+  jwksUri: string | null;
   skipConsent: boolean;
   enforcePkce: boolean;
   subjectType: 'public' | 'pairwise';
@@ -117,7 +119,11 @@ export function validateApplicationClient(input: ApplicationClientInput, opts: {
     }
     jwks = { keys };
   }
-  if (method === 'private_key_jwt' && !jwks) throw fail(ClientErrorCode.JWKS_INVALID, 'private_key_jwt needs jwks', 'jwks');
+  const jwksUri = input.jwksUri
+    ? checkUri(input.jwksUri, { native: false, allowLoopbackHttp, code: ClientErrorCode.JWKS_INVALID, field: 'jwksUri' })
+    : null;
+  if (jwks && jwksUri) throw fail(ClientErrorCode.JWKS_INVALID, 'jwks and jwksUri are mutually exclusive (RFC 7591 §2)', 'jwksUri');
+  if (method === 'private_key_jwt' && !jwks && !jwksUri) throw fail(ClientErrorCode.JWKS_INVALID, 'private_key_jwt needs jwks or jwksUri', 'jwks');
   method = String(method);
   const subjectType = input.subjectType ?? 'public';
   let sectorIdentifier: string | null = null;
@@ -141,7 +147,7 @@ export function validateApplicationClient(input: ApplicationClientInput, opts: {
   if (refreshTtl !== null && refreshIdle !== null && refreshIdle > refreshTtl) throw fail(ClientErrorCode.TTL_INVALID, 'refreshTokenIdleTtl must not exceed refreshTokenTtl', 'refreshTokenIdleTtl');
   return {
     name, confidential, applicationType, redirectUris, postLogoutRedirectUris, grantTypes,
-    responseTypes: grantTypes.includes('authorization_code') ? ['code'] : [], scopes, audiences, tokenEndpointAuthMethod: method, jwks,
+    responseTypes: grantTypes.includes('authorization_code') ? ['code'] : [], scopes, audiences, tokenEndpointAuthMethod: method, jwks, jwksUri,
     skipConsent: input.skipConsent ?? false, enforcePkce: confidential ? input.enforcePkce ?? true : true, subjectType, sectorIdentifier,
     idTokenSignedResponseAlg: alg, accessTokenFormat: input.accessTokenFormat ?? 'jwt', backchannelLogoutUri, accessTokenTtl: ttl, refreshTokenTtl: refreshTtl, refreshTokenIdleTtl: refreshIdle,
   };

@@ -38,6 +38,8 @@ export const Client = defineEntity({
     accessTokenFormat: p.string().length(10).default('jwt'),
     /** Public keys for private_key_jwt (RFC 7523), as a JWK Set. */
     jwks: p.json<{ keys: Record<string, unknown>[] }>().nullable(),
+    /** Where the client publishes its JWK Set (fetched through the SSRF guard, cached). */
+    jwksUri: p.text().nullable(),
     backchannelLogoutUri: p.text().nullable(),
     backchannelLogoutSessionRequired: p.boolean().default(true),
     refreshTokenTtl: p.integer().nullable(),

@@ -40,7 +40,7 @@ export class ClientService {
       applicationType: v.applicationType, redirectUris: v.redirectUris, postLogoutRedirectUris: v.postLogoutRedirectUris,
       responseTypes: v.responseTypes, skipConsent: v.skipConsent, enforcePkce: v.enforcePkce, subjectType: v.subjectType,
       sectorIdentifier: v.sectorIdentifier, idTokenSignedResponseAlg: v.idTokenSignedResponseAlg, accessTokenFormat: v.accessTokenFormat,
-      jwks: v.jwks, backchannelLogoutUri: v.backchannelLogoutUri, backchannelLogoutSessionRequired: true, refreshTokenTtl: v.refreshTokenTtl, refreshTokenIdleTtl: v.refreshTokenIdleTtl,
+      jwks: v.jwks, jwksUri: v.jwksUri, backchannelLogoutUri: v.backchannelLogoutUri, backchannelLogoutSessionRequired: true, refreshTokenTtl: v.refreshTokenTtl, refreshTokenIdleTtl: v.refreshTokenIdleTtl,
     });
     if (plaintextSecret) {
       em.create(ClientSecret, {
@@ -74,7 +74,7 @@ export class ClientService {
     const current: ApplicationClientInput = {
       name: c.name, confidential: c.confidential, applicationType: c.applicationType as 'web' | 'native', redirectUris: c.redirectUris,
       postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes, scopes: c.scopes, audiences: c.audiences,
-      tokenEndpointAuthMethod: c.tokenEndpointAuthMethod, jwks: (c.jwks as ApplicationClientInput['jwks']) ?? null, skipConsent: c.skipConsent,
+      tokenEndpointAuthMethod: c.tokenEndpointAuthMethod, jwks: (c.jwks as ApplicationClientInput['jwks']) ?? null, jwksUri: c.jwksUri ?? null, skipConsent: c.skipConsent,
       enforcePkce: c.enforcePkce, subjectType: c.subjectType as 'public' | 'pairwise', idTokenSignedResponseAlg: c.idTokenSignedResponseAlg,
       accessTokenFormat: c.accessTokenFormat as 'jwt' | 'opaque', backchannelLogoutUri: c.backchannelLogoutUri ?? null, accessTokenTtl: c.accessTokenTtl ?? null,
       refreshTokenTtl: c.refreshTokenTtl ?? null, refreshTokenIdleTtl: c.refreshTokenIdleTtl ?? null,
@@ -90,7 +90,7 @@ export class ClientService {
     const next: Record<string, unknown> = {
       name: v.name, applicationType: v.applicationType, redirectUris: v.redirectUris, postLogoutRedirectUris: v.postLogoutRedirectUris,
       grantTypes: v.grantTypes, responseTypes: v.responseTypes, scopes: v.scopes, audiences: v.audiences, tokenEndpointAuthMethod: v.tokenEndpointAuthMethod,
-      jwks: v.jwks, skipConsent: v.skipConsent, enforcePkce: v.enforcePkce, subjectType: v.subjectType, sectorIdentifier: v.sectorIdentifier,
+      jwks: v.jwks, jwksUri: v.jwksUri, skipConsent: v.skipConsent, enforcePkce: v.enforcePkce, subjectType: v.subjectType, sectorIdentifier: v.sectorIdentifier,
       idTokenSignedResponseAlg: v.idTokenSignedResponseAlg, accessTokenFormat: v.accessTokenFormat, backchannelLogoutUri: v.backchannelLogoutUri,
       accessTokenTtl: v.accessTokenTtl, refreshTokenTtl: v.refreshTokenTtl, refreshTokenIdleTtl: v.refreshTokenIdleTtl,
     };

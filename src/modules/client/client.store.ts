@@ -39,7 +39,7 @@ export class ClientRecordStore implements ClientStore {
           postLogoutRedirectUris: c.postLogoutRedirectUris, responseTypes: c.responseTypes, skipConsent: c.skipConsent,
           enforcePkce: c.enforcePkce, subjectType: c.subjectType === 'pairwise' ? 'pairwise' : 'public',
           sectorIdentifier: c.sectorIdentifier ?? null, idTokenSignedResponseAlg: c.idTokenSignedResponseAlg as SigningAlg,
-          accessTokenFormat: c.accessTokenFormat === 'opaque' ? 'opaque' : 'jwt', jwks: (c.jwks as { keys: JWK[] } | null) ?? null,
+          accessTokenFormat: c.accessTokenFormat === 'opaque' ? 'opaque' : 'jwt', jwks: (c.jwks as { keys: JWK[] } | null) ?? null, jwksUri: c.jwksUri ?? null,
           backchannelLogoutUri: c.backchannelLogoutUri ?? null, refreshTokenTtl: c.refreshTokenTtl ?? null, refreshTokenIdleTtl: c.refreshTokenIdleTtl ?? null,
         },
         secrets: secrets.map((s) => ({ hash: s.secretHash, expiresAt: s.expiresAt ? s.expiresAt.getTime() : null })),

@@ -8,7 +8,7 @@
  */
 import { InvalidClient, InvalidRequest } from '../errors.js';
 import { param } from '../params.js';
-import type { ClientRecord, ClientStore, GrantStore } from '../ports.js';
+import type { ClientRecord, ClientStore, GrantStore, ProtocolPorts } from '../ports.js';
 import { authenticatePrivateKeyJwt } from './private-key-jwt.js';
 import type { OAuthRequest } from '../request.js';
 import { readBasicCredentials, type PresentedSecret } from './client-secret-basic.js';
@@ -16,7 +16,7 @@ import { readPostCredentials } from './client-secret-post.js';
 
 export const SUPPORTED_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 
-export async function authenticateClient(req: OAuthRequest, clients: ClientStore, grants: GrantStore): Promise<ClientRecord> {
+export async function authenticateClient(req: OAuthRequest, clients: ClientStore, grants: GrantStore, remoteJwks?: ProtocolPorts['remoteJwks']): Promise<ClientRecord> {
   const authz = req.headers.authorization;
   const header = typeof authz === 'string' && authz.length > 0 ? authz : undefined;
   const post = readPostCredentials(req);
@@ -24,7 +24,7 @@ export async function authenticateClient(req: OAuthRequest, clients: ClientStore
   if (header && bodyCredential) throw new InvalidRequest('client authentication must only be provided using one mechanism');
   if (param(req, 'client_assertion') !== undefined) {
     if (post) throw new InvalidRequest('client authentication must only be provided using one mechanism');
-    return authenticatePrivateKeyJwt(req, clients, grants);
+    return authenticatePrivateKeyJwt(req, clients, grants, remoteJwks);
   }
   let presented: PresentedSecret | undefined;
   if (header) presented = readBasicCredentials(header);

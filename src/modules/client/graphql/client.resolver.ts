@@ -41,6 +41,7 @@ export class ClientCreateInput {
   @Field(() => [String], { nullable: true, description: 'Audiences the client may request; the first is the default.' }) audiences?: string[] | null;
   @Field(() => String, { nullable: true, description: 'client_secret_basic (default), client_secret_post, private_key_jwt, or none (public).' }) tokenEndpointAuthMethod?: string | null;
   @Field(() => JSONObjectScalar, { nullable: true, description: 'Public JWK Set for private_key_jwt.' }) jwks?: { keys: Record<string, unknown>[] } | null;
+  @Field(() => String, { nullable: true, description: 'URL of the client\'s JWK Set for private_key_jwt (https; fetched through the outbound guard, cached 5 minutes).' }) jwksUri?: string | null;
   @Field(() => Boolean, { nullable: true, description: 'First-party: skip the consent screen.' }) skipConsent?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: 'Require PKCE (default true; always for public clients).' }) enforcePkce?: boolean | null;
   @Field(() => String, { nullable: true, description: '`public` (default) or `pairwise`.' }) subjectType?: 'public' | 'pairwise' | null;
@@ -73,6 +74,7 @@ export class ClientUpdateInput {
   @Field(() => [String], { nullable: true, description: 'Audiences (replaces the list).' }) audiences?: string[] | null;
   @Field(() => String, { nullable: true, description: 'token_endpoint_auth_method (confidential clients).' }) tokenEndpointAuthMethod?: string | null;
   @Field(() => JSONObjectScalar, { nullable: true, description: 'Public JWK Set for private_key_jwt.' }) jwks?: { keys: Record<string, unknown>[] } | null;
+  @Field(() => String, { nullable: true, description: 'URL of the client\'s JWK Set for private_key_jwt.' }) jwksUri?: string | null;
   @Field(() => Boolean, { nullable: true, description: 'Skip the consent screen.' }) skipConsent?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: 'Require PKCE (confidential clients only; public clients always).' }) enforcePkce?: boolean | null;
   @Field(() => String, { nullable: true, description: '`public` or `pairwise`.' }) subjectType?: 'public' | 'pairwise' | null;

@@ -36,6 +36,8 @@ export class ClientType extends NodeInterface {
   idTokenSignedResponseAlg!: string;
   @Field(() => String, { description: 'Access token format: `jwt` (RFC 9068) or `opaque`.' })
   accessTokenFormat!: string;
+  @Field(() => String, { nullable: true, description: 'URL of the client\'s JWK Set (private_key_jwt).' })
+  jwksUri!: string | null;
   @Field(() => String, { nullable: true, description: 'Back-Channel Logout URI.' })
   backchannelLogoutUri!: string | null;
   @Field(() => Int, { nullable: true, description: 'Access token lifetime in seconds (null: the server default).' })
@@ -54,7 +56,7 @@ export function toClientType(c: Client): ClientType {
     redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes, scopes: c.scopes,
     audiences: c.audiences, tokenEndpointAuthMethod: c.tokenEndpointAuthMethod, skipConsent: c.skipConsent, enforcePkce: c.enforcePkce,
     subjectType: c.subjectType, idTokenSignedResponseAlg: c.idTokenSignedResponseAlg, accessTokenFormat: c.accessTokenFormat,
-    backchannelLogoutUri: c.backchannelLogoutUri ?? null, createdAt: c.createdAt,
+    backchannelLogoutUri: c.backchannelLogoutUri ?? null, createdAt: c.createdAt, jwksUri: c.jwksUri ?? null,
     accessTokenTtl: c.accessTokenTtl ?? null, refreshTokenTtl: c.refreshTokenTtl ?? null, refreshTokenIdleTtl: c.refreshTokenIdleTtl ?? null,
   });
 }

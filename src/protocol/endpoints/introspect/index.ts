@@ -18,7 +18,7 @@ import { checkRequestFormat } from '../token/check-request-format.js';
 export async function introspectionEndpoint(req: OAuthRequest, ports: ProtocolPorts): Promise<OAuthResponse> {
   try {
     checkRequestFormat(req);
-    const caller = await authenticateClient(req, ports.clients, ports.grants);
+    const caller = await authenticateClient(req, ports.clients, ports.grants, ports.remoteJwks);
     // RFC 7662 §2.1/§4: the endpoint must not be open to anyone who knows a client_id.
     if (!caller.confidential) throw new InvalidClient('public clients cannot use the introspection endpoint');
     const token = requireParam(req, 'token');

@@ -18,7 +18,7 @@ import { checkRequestFormat } from '../token/check-request-format.js';
 export async function revocationEndpoint(req: OAuthRequest, ports: ProtocolPorts): Promise<OAuthResponse> {
   try {
     checkRequestFormat(req);
-    const client = await authenticateClient(req, ports.clients, ports.grants);
+    const client = await authenticateClient(req, ports.clients, ports.grants, ports.remoteJwks);
     const token = requireParam(req, 'token');
     const tenantId = req.tenant.tenantId;
     const t = await resolveAnyToken(ports, tenantId, req.issuer, token, param(req, 'token_type_hint'));

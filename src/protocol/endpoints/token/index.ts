@@ -27,7 +27,7 @@ export async function tokenEndpoint(req: OAuthRequest, ports: ProtocolPorts, set
   try {
     checkRequestFormat(req);
     const grantType = checkGrantType(req);
-    const client = await authenticateClient(req, ports.clients, ports.grants);
+    const client = await authenticateClient(req, ports.clients, ports.grants, ports.remoteJwks);
     checkClientGrant(client, grantType);
     const body = await GRANTS[grantType](req, client, ports, settings);
     return { status: 200, headers: { ...NO_STORE, 'content-type': 'application/json; charset=utf-8' }, body };
