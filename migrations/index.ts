@@ -14,6 +14,7 @@ import { Migration20261122173304_user_identity_graph } from './Migration20261122
 import { Migration20261122174117_audit_export } from './Migration20261122174117_audit_export.js';
 import { Migration20261122174634_audit_retention } from './Migration20261122174634_audit_retention.js';
 import { Migration20261122185028_client_jwks_uri } from './Migration20261122185028_client_jwks_uri.js';
+import { Migration20261122185148_tenant_token_ttls } from './Migration20261122185148_tenant_token_ttls.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122164339_initial', class: Migration20261122164339_initial },
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122174117_audit_export', class: Migration20261122174117_audit_export },
   { name: 'Migration20261122174634_audit_retention', class: Migration20261122174634_audit_retention },
   { name: 'Migration20261122185028_client_jwks_uri', class: Migration20261122185028_client_jwks_uri },
+  { name: 'Migration20261122185148_tenant_token_ttls', class: Migration20261122185148_tenant_token_ttls },
 ];

@@ -14,6 +14,8 @@ export interface IssuerRecord {
   name: string;
   /** Browser SSO session lifetime (seconds). */
   sessionTtl: number;
+  /** Tenant token lifetimes (seconds); null: the server defaults. */
+  tokenTtls?: { access: number | null; id: number | null; refresh: number | null; refreshIdle: number | null };
   /** A tenant-hosted login/consent UI (challenge API); null: Signet's hosted pages. */
   loginUiUrl: string | null;
   consentUiUrl: string | null;

@@ -14,6 +14,11 @@ export const Tenant = defineEntity({
     consentUiUrl: p.text().nullable(),
     /** Browser SSO session lifetime in seconds. */
     sessionTtl: p.integer().default(1_209_600),
+    /** Token lifetimes for the tenant's user grants (seconds; null: the server defaults). Client settings override them. */
+    accessTokenTtl: p.integer().nullable(),
+    idTokenTtl: p.integer().nullable(),
+    refreshTokenTtl: p.integer().nullable(),
+    refreshTokenIdleTtl: p.integer().nullable(),
     /** Password policy: minimum length (8-128) and character classes every password must contain. */
     passwordMinLength: p.integer().default(8),
     passwordRequireClasses: p.array().default([]),

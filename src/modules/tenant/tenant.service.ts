@@ -15,6 +15,7 @@ import { Tenant } from './tenant.entity.js';
 import { TenantError, TenantErrorCode } from './tenant.errors.js';
 
 export const SYSTEM_TENANT_SLUG = 'system';
+type TokenTtlField = 'accessTokenTtl' | 'idTokenTtl' | 'refreshTokenTtl' | 'refreshTokenIdleTtl';
 /** DNS-label-like: lowercase letters, digits and inner hyphens, 2-63 characters. */
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])$/;
 
@@ -30,6 +31,10 @@ export interface TenantUpdateInput {
 
 export interface TenantSettingsInput {
   sessionTtl?: number | null;
+  accessTokenTtl?: number | null;
+  idTokenTtl?: number | null;
+  refreshTokenTtl?: number | null;
+  refreshTokenIdleTtl?: number | null;
   passwordMinLength?: number | null;
   passwordRequireClasses?: string[] | null;
   selfRegistration?: boolean | null;
@@ -169,7 +174,7 @@ export class TenantService {
     const tenant = await em.findOneOrFail(Tenant, { id: ctx.tenant.id });
     const invalid = (field: string, message: string) => new TenantError(TenantErrorCode.SETTING_INVALID, message, ['input', field]);
     const changes: Record<string, { before: unknown; after: unknown }> = {};
-    const set = <K extends 'sessionTtl' | 'passwordMinLength' | 'passwordRequireClasses' | 'selfRegistration' | 'authMethods'>(key: K, value: Tenant[K]) => {
+    const set = <K extends 'sessionTtl' | 'passwordMinLength' | 'passwordRequireClasses' | 'selfRegistration' | 'authMethods' | TokenTtlField>(key: K, value: Tenant[K]) => {
       if (JSON.stringify(tenant[key]) === JSON.stringify(value)) return;
       changes[key] = { before: tenant[key], after: value };
       tenant[key] = value;
@@ -177,6 +182,16 @@ export class TenantService {
     if (input.sessionTtl != null) {
       assertThat(Number.isInteger(input.sessionTtl) && input.sessionTtl >= 300 && input.sessionTtl <= 31_536_000, invalid('sessionTtl', 'sessionTtl must be 300-31536000 seconds'));
       set('sessionTtl', input.sessionTtl);
+    }
+    const ttlLimits: Record<TokenTtlField, [number, number]> = {
+      accessTokenTtl: [60, 86_400], idTokenTtl: [60, 86_400], refreshTokenTtl: [300, 31_536_000], refreshTokenIdleTtl: [300, 31_536_000],
+    };
+    for (const field of Object.keys(ttlLimits) as TokenTtlField[]) {
+      const v = input[field];
+      if (v == null) continue;
+      const [min, max] = ttlLimits[field];
+      assertThat(Number.isInteger(v) && v >= min && v <= max, invalid(field, `${field} must be ${min}-${max} seconds`));
+      set(field, v);
     }
     if (input.passwordMinLength != null) {
       assertThat(Number.isInteger(input.passwordMinLength) && input.passwordMinLength >= 8 && input.passwordMinLength <= 128, invalid('passwordMinLength', 'passwordMinLength must be 8-128'));

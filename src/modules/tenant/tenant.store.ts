@@ -14,7 +14,9 @@ export class TenantIssuerStore implements IssuerStore {
     if (!SLUG_PATTERN.test(slug)) return Promise.resolve(undefined);
     return this.cache.get(slug, async () => {
       const t = await systemEm(this.orm).findOne(Tenant, { slug });
-      return t ? { tenantId: t.id, slug: t.slug, name: t.name, sessionTtl: t.sessionTtl, loginUiUrl: t.loginUiUrl ?? null, consentUiUrl: t.consentUiUrl ?? null } : undefined;
+      return t ? { tenantId: t.id, slug: t.slug, name: t.name, sessionTtl: t.sessionTtl,
+        tokenTtls: { access: t.accessTokenTtl ?? null, id: t.idTokenTtl ?? null, refresh: t.refreshTokenTtl ?? null, refreshIdle: t.refreshTokenIdleTtl ?? null },
+        loginUiUrl: t.loginUiUrl ?? null, consentUiUrl: t.consentUiUrl ?? null } : undefined;
     });
   }
 

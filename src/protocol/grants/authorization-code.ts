@@ -42,6 +42,6 @@ export async function authorizationCodeGrant(req: OAuthRequest, client: ClientRe
     throw new InvalidGrant('code_verifier was sent but the authorization request had no code_challenge');
   }
   return issueGrantTokens(ports, settings, {
-    tenantId, issuer: req.issuer, client, grant: rec.grant, familyId: rec.familyId, grantType: 'authorization_code',
+    tenantId, issuer: req.issuer, tenantTtls: req.tenant.tokenTtls, client, grant: rec.grant, familyId: rec.familyId, grantType: 'authorization_code',
   });
 }

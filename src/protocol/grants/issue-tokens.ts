@@ -14,7 +14,7 @@
  */
 import { randomToken } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
-import type { ClientRecord, GrantSnapshot, ProtocolPorts, ProtocolSettings, RefreshRecord } from '../ports.js';
+import type { ClientRecord, GrantSnapshot, IssuerRecord, ProtocolPorts, ProtocolSettings, RefreshRecord } from '../ports.js';
 import { currentRequestId } from '../../shared/request-scope.js';
 import { ALL_MANAGEMENT_SCOPES } from '../../shared/management-scopes.js';
 import { issueUserAccessToken } from '../tokens/access-token.js';
@@ -28,7 +28,10 @@ export async function issueGrantTokens(ports: ProtocolPorts, settings: ProtocolS
   absoluteExpiresAt?: number; grantType: 'authorization_code' | 'refresh_token';
   /** A narrower scope for this access token (refresh requests); the grant keeps its scope. */
   accessScopes?: string[];
+  /** The tenant's token lifetimes (a client's own settings win, then these, then the server's). */
+  tenantTtls?: IssuerRecord['tokenTtls'];
 }): Promise<TokenResponseBody> {
+  const ttl = input.tenantTtls;
   const { client, grant } = input;
   const account = await ports.accounts.find(input.tenantId, grant.subject);
   if (!account?.active) throw new InvalidGrant('the user account is not active');
@@ -53,7 +56,7 @@ export async function issueGrantTokens(ports: ProtocolPorts, settings: ProtocolS
   }
   const at = await issueUserAccessToken(ports.keys, {
     tenantId: input.tenantId, issuer: input.issuer, subject: grant.subject, clientId: client.clientId,
-    audience: grant.audience, scopes, ttlSeconds: client.accessTokenTtl ?? settings.accessTokenTtlSeconds,
+    audience: grant.audience, scopes, ttlSeconds: client.accessTokenTtl ?? ttl?.access ?? settings.accessTokenTtlSeconds,
     format: client.accessTokenFormat, familyId: input.familyId, extraClaims: { ...grant.sessionClaims?.access_token, ...orgClaims },
     userinfoRequest: (grant.claims as { userinfo?: Record<string, unknown> } | null)?.userinfo,
   });
@@ -62,15 +65,15 @@ export async function issueGrantTokens(ports: ProtocolPorts, settings: ProtocolS
     const idGrant = organization ? { ...grant, sessionClaims: { ...grant.sessionClaims, id_token: { ...grant.sessionClaims?.id_token, ...orgClaims } } } : grant;
     body.id_token = await issueIdToken(ports, {
       tenantId: input.tenantId, issuer: input.issuer, client, grant: idGrant, accessToken: at.token,
-      ttlSeconds: settings.idTokenTtlSeconds, accountClaims: account.claims,
+      ttlSeconds: ttl?.id ?? settings.idTokenTtlSeconds, accountClaims: account.claims,
     });
   }
   let refresh: { hash: string; record: RefreshRecord } | undefined;
   if (grant.scopes.includes('offline_access') && client.grantTypes.includes('refresh_token')) {
     const now = Math.floor(Date.now() / 1000);
     const token = randomToken(32);
-    const absolute = input.absoluteExpiresAt ?? now + (client.refreshTokenTtl ?? settings.refreshTokenTtlSeconds);
-    const idle = now + (client.refreshTokenIdleTtl ?? settings.refreshTokenIdleTtlSeconds);
+    const absolute = input.absoluteExpiresAt ?? now + (client.refreshTokenTtl ?? ttl?.refresh ?? settings.refreshTokenTtlSeconds);
+    const idle = now + (client.refreshTokenIdleTtl ?? ttl?.refreshIdle ?? settings.refreshTokenIdleTtlSeconds);
     refresh = {
       hash: sha256Hex(token),
       record: { familyId: input.familyId, clientId: client.clientId, grant, createdAt: now, expiresAt: Math.min(idle, absolute), absoluteExpiresAt: absolute },

@@ -45,7 +45,7 @@ export async function refreshTokenGrant(req: OAuthRequest, client: ClientRecord,
   // RFC 6749 §6: the rotated refresh token keeps the grant's scope; only this access token (and
   // ID token) are narrowed to what the request asked for.
   return issueGrantTokens(ports, settings, {
-    tenantId, issuer: req.issuer, client, grant, accessScopes: requested, familyId: rec.familyId,
+    tenantId, issuer: req.issuer, tenantTtls: req.tenant.tokenTtls, client, grant, accessScopes: requested, familyId: rec.familyId,
     absoluteExpiresAt: rec.absoluteExpiresAt, grantType: 'refresh_token',
   });
 }

@@ -15,6 +15,14 @@ export class PasswordPolicyType {
 export class TenantSettingsType {
   @Field(() => Int, { description: 'Browser SSO session lifetime in seconds (applies to sessions started from now on). Requires tenant:read.' })
   sessionTtl!: number;
+  @Field(() => Int, { nullable: true, description: 'Access token lifetime for user grants in seconds (null: server default); a client\'s own setting wins. Requires tenant:read.' })
+  accessTokenTtl!: number | null;
+  @Field(() => Int, { nullable: true, description: 'ID token lifetime in seconds (null: 3600). Requires tenant:read.' })
+  idTokenTtl!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Absolute refresh token lifetime in seconds (null: 30 days); a client\'s own setting wins. Requires tenant:read.' })
+  refreshTokenTtl!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Idle refresh token lifetime in seconds (null: 14 days); a client\'s own setting wins. Requires tenant:read.' })
+  refreshTokenIdleTtl!: number | null;
   @Field(() => PasswordPolicyType, { description: 'The password policy. Requires tenant:read.' })
   passwordPolicy!: PasswordPolicyType;
   @Field(() => Boolean, { description: 'Whether end users may sign themselves up (used by the registration flow of a later release). Requires tenant:read.' })
@@ -26,6 +34,7 @@ export class TenantSettingsType {
 export function toTenantSettings(t: Tenant): TenantSettingsType {
   return Object.assign(new TenantSettingsType(), {
     sessionTtl: t.sessionTtl,
+    accessTokenTtl: t.accessTokenTtl ?? null, idTokenTtl: t.idTokenTtl ?? null, refreshTokenTtl: t.refreshTokenTtl ?? null, refreshTokenIdleTtl: t.refreshTokenIdleTtl ?? null,
     passwordPolicy: Object.assign(new PasswordPolicyType(), { minLength: t.passwordMinLength, requireClasses: t.passwordRequireClasses }),
     selfRegistration: t.selfRegistration,
     authenticationMethods: t.authMethods,
@@ -36,6 +45,14 @@ export function toTenantSettings(t: Tenant): TenantSettingsType {
 export class TenantSettingsUpdateInput {
   @Field(() => Int, { nullable: true, description: 'Browser SSO session lifetime in seconds (300-31536000).' })
   sessionTtl?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Access token lifetime for user grants in seconds (60-86400).' })
+  accessTokenTtl?: number | null;
+  @Field(() => Int, { nullable: true, description: 'ID token lifetime in seconds (60-86400).' })
+  idTokenTtl?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Absolute refresh token lifetime in seconds (300-31536000).' })
+  refreshTokenTtl?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Idle refresh token lifetime in seconds (300-31536000).' })
+  refreshTokenIdleTtl?: number | null;
   @Field(() => Int, { nullable: true, description: 'Minimum password length (8-128).' })
   passwordMinLength?: number | null;
   @Field(() => [String], { nullable: true, description: 'Required character classes: any of lowercase, uppercase, digit, symbol (empty: none).' })
