@@ -107,7 +107,9 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   // Client JWK Sets fetched from jwks_uri (private_key_jwt), kept 5 minutes.
   const remoteJwksCache = new TtlCache<{ keys: JWK[] }>(300_000, 1_000);
   const pairwiseKey = Buffer.from(hmacBase64url(master.key, 'signet:pairwise-subject'), 'base64url');
-  const organizations = new OrganizationService();
+  // Outside production, mail is kept in PostgreSQL and read through the devMailbox query.
+  const mail = config.nodeEnv === 'production' ? new UnconfiguredMailTransport(log) : new DevMailboxTransport(orm);
+  const organizations = new OrganizationService({ mail });
   const rbac = new RbacService({ membershipRoles: (em, userId, organizationId) => organizations.membershipRoles(em, userId, organizationId) });
   const ports: ProtocolPorts = {
     issuers, clients: clientStore, keys, accounts, sessions, grants, consents: grants,
@@ -133,8 +135,6 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   const webhooks = new WebhookService({ masterKey: master.key, outbound: outboundPolicies, settings: { allowLoopback: config.outboundAllowLoopback } });
   const sessionService = new SessionService({ logout: ports.logout });
   const consentService = new ConsentService();
-  // Outside production, mail is kept in PostgreSQL and read through the devMailbox query.
-  const mail = config.nodeEnv === 'production' ? new UnconfiguredMailTransport(log) : new DevMailboxTransport(orm);
   const userService = new UserService({ sessions: sessionService, consents: consentService, mail, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) });
   const services: Services = {
     webhooks, outboundPolicies, organizations, rbac,

@@ -1,4 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { MailTransport } from '../notification/index.js';
+import { h } from '../../shared/html.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
@@ -52,6 +54,8 @@ function checkDescription(d: string | null | undefined): string | null {
 }
 
 export class OrganizationService {
+  constructor(private readonly deps: { mail?: MailTransport } = {}) {}
+
   private fork(ctx: RequestContext): EntityManager {
     return ctx.em.fork({ clear: false }) as EntityManager;
   }
@@ -241,6 +245,14 @@ export class OrganizationService {
     });
     this.event(em, ctx, 'Organization.Invitation.Created', org.id, { invitationId: invitation.id, email, roles: roles.map((r) => r.name), expiresAt: invitation.expiresAt.toISOString() });
     await this.commit(em);
+    // The invitation goes to the invitee too (the token is also returned once, for custom delivery).
+    await this.deps.mail?.send({
+      to: email,
+      subject: `You are invited to join ${org.name}`,
+      text: [`You have been invited to join ${org.name} at ${ctx.tenant.name || ctx.tenant.slug}.`, `Invitation code: ${token}`,
+        `The invitation expires at ${invitation.expiresAt.toISOString()}.`].join('\n\n'),
+      html: `<p>You have been invited to join ${h(org.name)} at ${h(ctx.tenant.name || ctx.tenant.slug)}.</p><p>Invitation code: <code>${token}</code></p><p>The invitation expires at ${invitation.expiresAt.toISOString()}.</p>`,
+    }, { tenantId: ctx.tenant.id });
     return { invitation, token };
   }
 
