@@ -31,7 +31,7 @@ describe('applications (OAuth clients) in the graph', () => {
       [{ grantTypes: ['implicit'], redirectUris: ['https://a.example/cb'] }, 'GRANT_TYPES_INVALID', 'grantTypes must be a non-empty subset of authorization_code, refresh_token, client_credentials'],
       [{ confidential: false, grantTypes: ['client_credentials'] }, 'GRANT_TYPES_INVALID', 'public clients cannot use client_credentials'],
       [{ confidential: false, tokenEndpointAuthMethod: 'client_secret_basic', redirectUris: ['https://a.example/cb'] }, 'AUTH_METHOD_INVALID', 'public clients authenticate with none'],
-      [{ tokenEndpointAuthMethod: 'private_key_jwt', redirectUris: ['https://a.example/cb'] }, 'JWKS_INVALID', 'private_key_jwt needs jwks'],
+      [{ tokenEndpointAuthMethod: 'private_key_jwt', redirectUris: ['https://a.example/cb'] }, 'JWKS_INVALID', 'private_key_jwt needs jwks or jwksUri'],
       [{ audiences: ['not a uri'], redirectUris: ['https://a.example/cb'] }, 'AUDIENCE_INVALID', 'audiences must be absolute URIs without fragments (RFC 8707)'],
       [{ name: '' , redirectUris: ['https://a.example/cb'] }, 'NAME_INVALID', 'name must be 1-200 characters without control characters'],
     ];
