@@ -15,6 +15,7 @@ import { Migration20261122174117_audit_export } from './Migration20261122174117_
 import { Migration20261122174634_audit_retention } from './Migration20261122174634_audit_retention.js';
 import { Migration20261122185028_client_jwks_uri } from './Migration20261122185028_client_jwks_uri.js';
 import { Migration20261122185148_tenant_token_ttls } from './Migration20261122185148_tenant_token_ttls.js';
+import { Migration20261122185914_client_cors_origins } from './Migration20261122185914_client_cors_origins.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122164339_initial', class: Migration20261122164339_initial },
@@ -28,4 +29,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122174634_audit_retention', class: Migration20261122174634_audit_retention },
   { name: 'Migration20261122185028_client_jwks_uri', class: Migration20261122185028_client_jwks_uri },
   { name: 'Migration20261122185148_tenant_token_ttls', class: Migration20261122185148_tenant_token_ttls },
+  { name: 'Migration20261122185914_client_cors_origins', class: Migration20261122185914_client_cors_origins },
 ];

@@ -44,6 +44,7 @@ export interface Container {
   verifier: ManagementTokenVerifier;
   issuers: TenantIssuerStore;
   keys: SigningKeyStore;
+  clients: ClientRecordStore;
   system: BootstrapResult;
   /** The master key (AES-256-GCM sealing of private keys and webhook secrets). */
   masterKey: Buffer;
@@ -148,7 +149,7 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   };
   const verifier = new ManagementTokenVerifier({ publicUrl: config.publicUrl, audience: settings.managementAudience, issuers, keys });
   return {
-    config, log, orm, redis, services, settings, verifier, issuers, keys, system, masterKey: master.key, ports,
+    config, log, orm, redis, services, settings, verifier, issuers, keys, clients: clientStore, system, masterKey: master.key, ports,
     async close() {
       await logoutQueue.close();
       sub.disconnect();

@@ -10,6 +10,7 @@ import { idempotencyPlugin } from '../graph/idempotency.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
+import { registerCors } from './cors.js';
 import { registerBrowserRoutes } from './browser-routes.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { authenticate, createRequestContext, TENANT_HEADER } from './request-context.js';
@@ -121,6 +122,7 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route for ${req.method} ${req.url.split('?')[0]}`, requestId: req.id }));
 
   registerHealthRoutes(app, c, metrics);
+  registerCors(app, c);
   registerOAuthRoutes(app, c);
   registerBrowserRoutes(app, c);
   registerAdminRoutes(app, c);

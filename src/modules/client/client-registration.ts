@@ -11,6 +11,7 @@ export interface ApplicationClientInput {
   applicationType?: 'web' | 'native' | null;
   redirectUris?: string[] | null;
   postLogoutRedirectUris?: string[] | null;
+  allowedCorsOrigins?: string[] | null;
   grantTypes?: string[] | null;
   scopes?: string[] | null;
   audiences?: string[] | null;
@@ -35,6 +36,7 @@ export interface ValidatedClient {
   applicationType: 'web' | 'native';
   redirectUris: string[];
   postLogoutRedirectUris: string[];
+  allowedCorsOrigins: string[];
   grantTypes: string[];
   responseTypes: string[];
   scopes: string[];
@@ -89,6 +91,15 @@ export function validateApplicationClient(input: ApplicationClientInput, opts: {
   const redirectUris = (input.redirectUris ?? []).map((u) => checkUri(u, { native, allowLoopbackHttp, code: ClientErrorCode.REDIRECT_URI_INVALID, field: 'redirectUris', allowCustomScheme: true }));
   if (grantTypes.includes('authorization_code') && !redirectUris.length) throw fail(ClientErrorCode.REDIRECT_URI_INVALID, 'authorization_code clients need at least one redirect URI', 'redirectUris');
   const postLogoutRedirectUris = (input.postLogoutRedirectUris ?? []).map((u) => checkUri(u, { native, allowLoopbackHttp, code: ClientErrorCode.POST_LOGOUT_REDIRECT_URI_INVALID, field: 'postLogoutRedirectUris', allowCustomScheme: true }));
+  const allowedCorsOrigins = [...new Set(input.allowedCorsOrigins ?? [])].map((o) => {
+    let u: URL | undefined;
+    try { u = new URL(o); } catch { u = undefined; }
+    const loopback = u && u.protocol === 'http:' && LOOPBACK.has(u.hostname) && allowLoopbackHttp;
+    if (!u || u.origin !== o || (u.protocol !== 'https:' && !loopback)) {
+      throw fail(ClientErrorCode.CORS_ORIGIN_INVALID, 'allowedCorsOrigins must be origins (https://host[:port], no path; http only on loopback outside production)', 'allowedCorsOrigins');
+    }
+    return o;
+  });
   const scopes = [...new Set(input.scopes ?? ['openid'])];
   if (scopes.some((s) => !/^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/.test(s))) throw fail(ClientErrorCode.SCOPE_INVALID, 'scopes must be NQCHAR strings (RFC 6749 §3.3)', 'scopes');
   const audiences = (input.audiences ?? []).map((a) => {
@@ -146,7 +157,7 @@ export function validateApplicationClient(input: ApplicationClientInput, opts: {
   }
   if (refreshTtl !== null && refreshIdle !== null && refreshIdle > refreshTtl) throw fail(ClientErrorCode.TTL_INVALID, 'refreshTokenIdleTtl must not exceed refreshTokenTtl', 'refreshTokenIdleTtl');
   return {
-    name, confidential, applicationType, redirectUris, postLogoutRedirectUris, grantTypes,
+    name, confidential, applicationType, redirectUris, postLogoutRedirectUris, allowedCorsOrigins, grantTypes,
     responseTypes: grantTypes.includes('authorization_code') ? ['code'] : [], scopes, audiences, tokenEndpointAuthMethod: method, jwks, jwksUri,
     skipConsent: input.skipConsent ?? false, enforcePkce: confidential ? input.enforcePkce ?? true : true, subjectType, sectorIdentifier,
     idTokenSignedResponseAlg: alg, accessTokenFormat: input.accessTokenFormat ?? 'jwt', backchannelLogoutUri, accessTokenTtl: ttl, refreshTokenTtl: refreshTtl, refreshTokenIdleTtl: refreshIdle,

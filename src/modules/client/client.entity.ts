@@ -26,6 +26,8 @@ export const Client = defineEntity({
     applicationType: p.string().length(10).default('web'),
     redirectUris: p.array().default([]),
     postLogoutRedirectUris: p.array().default([]),
+    /** Web origins (scheme://host[:port]) allowed to call the token, userinfo and revocation endpoints from a browser. */
+    allowedCorsOrigins: p.array().default([]),
     responseTypes: p.array().default([]),
     /** First-party clients may skip the consent screen. */
     skipConsent: p.boolean().default(false),

@@ -37,7 +37,7 @@ export class ClientService {
       id: uuid(), tenant: ctx.tenant.id, clientId: `app_${randomToken(12)}`, name: v.name, kind: 'application',
       confidential: v.confidential, grantTypes: v.grantTypes, scopes: v.scopes, audiences: v.audiences,
       tokenEndpointAuthMethod: v.tokenEndpointAuthMethod, accessTokenTtl: v.accessTokenTtl, disabled: false,
-      applicationType: v.applicationType, redirectUris: v.redirectUris, postLogoutRedirectUris: v.postLogoutRedirectUris,
+      applicationType: v.applicationType, redirectUris: v.redirectUris, postLogoutRedirectUris: v.postLogoutRedirectUris, allowedCorsOrigins: v.allowedCorsOrigins,
       responseTypes: v.responseTypes, skipConsent: v.skipConsent, enforcePkce: v.enforcePkce, subjectType: v.subjectType,
       sectorIdentifier: v.sectorIdentifier, idTokenSignedResponseAlg: v.idTokenSignedResponseAlg, accessTokenFormat: v.accessTokenFormat,
       jwks: v.jwks, jwksUri: v.jwksUri, backchannelLogoutUri: v.backchannelLogoutUri, backchannelLogoutSessionRequired: true, refreshTokenTtl: v.refreshTokenTtl, refreshTokenIdleTtl: v.refreshTokenIdleTtl,
@@ -73,7 +73,7 @@ export class ClientService {
     const c = await this.application(ctx, em, id);
     const current: ApplicationClientInput = {
       name: c.name, confidential: c.confidential, applicationType: c.applicationType as 'web' | 'native', redirectUris: c.redirectUris,
-      postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes, scopes: c.scopes, audiences: c.audiences,
+      postLogoutRedirectUris: c.postLogoutRedirectUris, allowedCorsOrigins: c.allowedCorsOrigins, grantTypes: c.grantTypes, scopes: c.scopes, audiences: c.audiences,
       tokenEndpointAuthMethod: c.tokenEndpointAuthMethod, jwks: (c.jwks as ApplicationClientInput['jwks']) ?? null, jwksUri: c.jwksUri ?? null, skipConsent: c.skipConsent,
       enforcePkce: c.enforcePkce, subjectType: c.subjectType as 'public' | 'pairwise', idTokenSignedResponseAlg: c.idTokenSignedResponseAlg,
       accessTokenFormat: c.accessTokenFormat as 'jwt' | 'opaque', backchannelLogoutUri: c.backchannelLogoutUri ?? null, accessTokenTtl: c.accessTokenTtl ?? null,
@@ -88,7 +88,7 @@ export class ClientService {
     const changes: Record<string, { before: unknown; after: unknown }> = {};
     const show = (k: string, x: unknown) => (k === 'jwks' ? ((x as { keys?: { kid?: string }[] } | null)?.keys ?? []).map((j) => j.kid ?? '?') : x);
     const next: Record<string, unknown> = {
-      name: v.name, applicationType: v.applicationType, redirectUris: v.redirectUris, postLogoutRedirectUris: v.postLogoutRedirectUris,
+      name: v.name, applicationType: v.applicationType, redirectUris: v.redirectUris, postLogoutRedirectUris: v.postLogoutRedirectUris, allowedCorsOrigins: v.allowedCorsOrigins,
       grantTypes: v.grantTypes, responseTypes: v.responseTypes, scopes: v.scopes, audiences: v.audiences, tokenEndpointAuthMethod: v.tokenEndpointAuthMethod,
       jwks: v.jwks, jwksUri: v.jwksUri, skipConsent: v.skipConsent, enforcePkce: v.enforcePkce, subjectType: v.subjectType, sectorIdentifier: v.sectorIdentifier,
       idTokenSignedResponseAlg: v.idTokenSignedResponseAlg, accessTokenFormat: v.accessTokenFormat, backchannelLogoutUri: v.backchannelLogoutUri,

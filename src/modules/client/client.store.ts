@@ -20,6 +20,7 @@ interface CachedClient {
 export class ClientRecordStore implements ClientStore {
   private readonly cache = new TtlCache<CachedClient>(10_000);
   private readonly verified = new TtlCache<boolean>(10_000, 50_000);
+  private readonly origins = new TtlCache<ReadonlySet<string>>(10_000);
 
   constructor(private readonly orm: MikroORM) {}
 
@@ -69,7 +70,16 @@ export class ClientRecordStore implements ClientStore {
     });
   }
 
+  /** Union of the enabled clients' allowed CORS origins in a tenant (cached like client rows). */
+  corsOrigins(tenantId: string): Promise<ReadonlySet<string>> {
+    return this.origins.get(tenantId, async () => {
+      const rows = await tenantEm(this.orm, tenantId).find(Client, { tenant: tenantId, disabled: false, allowedCorsOrigins: { $ne: [] } }, { fields: ['allowedCorsOrigins'] });
+      return new Set(rows.flatMap((r) => r.allowedCorsOrigins));
+    });
+  }
+
   forget(tenantId: string, clientId?: string): void {
+    this.origins.delete(tenantId);
     if (clientId) this.cache.delete(`${tenantId}:${clientId}`);
     else this.cache.clear();
   }

@@ -19,7 +19,7 @@ export class ClientUserError extends UserErrorInterface {
 
 function clientUserError(e: ClientError): ClientUserError {
   switch (e.code) {
-    case ClientErrorCode.NOT_FOUND: case ClientErrorCode.NAME_INVALID: case ClientErrorCode.REDIRECT_URI_INVALID: case ClientErrorCode.POST_LOGOUT_REDIRECT_URI_INVALID:
+    case ClientErrorCode.NOT_FOUND: case ClientErrorCode.NAME_INVALID: case ClientErrorCode.CORS_ORIGIN_INVALID: case ClientErrorCode.REDIRECT_URI_INVALID: case ClientErrorCode.POST_LOGOUT_REDIRECT_URI_INVALID:
     case ClientErrorCode.GRANT_TYPES_INVALID: case ClientErrorCode.AUTH_METHOD_INVALID: case ClientErrorCode.JWKS_INVALID:
     case ClientErrorCode.SCOPE_INVALID: case ClientErrorCode.AUDIENCE_INVALID: case ClientErrorCode.BACKCHANNEL_LOGOUT_URI_INVALID:
     case ClientErrorCode.SUBJECT_TYPE_INVALID: case ClientErrorCode.TTL_INVALID:
@@ -36,6 +36,7 @@ export class ClientCreateInput {
   @Field(() => String, { nullable: true, description: '`web` (default) or `native` (RFC 8252: loopback redirects may use any port).' }) applicationType?: 'web' | 'native' | null;
   @Field(() => [String], { nullable: true, description: 'Redirect URIs: absolute, no fragment, https (http only on loopback for native clients, and outside production).' }) redirectUris?: string[] | null;
   @Field(() => [String], { nullable: true, description: 'Post-logout redirect URIs.' }) postLogoutRedirectUris?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'Browser origins allowed to call the token, userinfo and revocation endpoints (CORS), e.g. https://app.example.com.' }) allowedCorsOrigins?: string[] | null;
   @Field(() => [String], { nullable: true, description: 'authorization_code (default), refresh_token, client_credentials.' }) grantTypes?: string[] | null;
   @Field(() => [String], { nullable: true, description: 'Scopes the client may request (default: openid).' }) scopes?: string[] | null;
   @Field(() => [String], { nullable: true, description: 'Audiences the client may request; the first is the default.' }) audiences?: string[] | null;
@@ -69,6 +70,7 @@ export class ClientUpdateInput {
   @Field(() => String, { nullable: true, description: '`web` or `native`.' }) applicationType?: 'web' | 'native' | null;
   @Field(() => [String], { nullable: true, description: 'Redirect URIs (replaces the list).' }) redirectUris?: string[] | null;
   @Field(() => [String], { nullable: true, description: 'Post-logout redirect URIs (replaces the list).' }) postLogoutRedirectUris?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'Allowed CORS origins (replaces the list).' }) allowedCorsOrigins?: string[] | null;
   @Field(() => [String], { nullable: true, description: 'Grant types (replaces the list).' }) grantTypes?: string[] | null;
   @Field(() => [String], { nullable: true, description: 'Scopes (replaces the list).' }) scopes?: string[] | null;
   @Field(() => [String], { nullable: true, description: 'Audiences (replaces the list).' }) audiences?: string[] | null;

@@ -18,6 +18,8 @@ export class ClientType extends NodeInterface {
   redirectUris!: string[];
   @Field(() => [String], { description: 'Registered post-logout redirect URIs.' })
   postLogoutRedirectUris!: string[];
+  @Field(() => [String], { description: 'Browser origins allowed to call the token, userinfo and revocation endpoints (CORS).' })
+  allowedCorsOrigins!: string[];
   @Field(() => [String], { description: 'Allowed grant types.' })
   grantTypes!: string[];
   @Field(() => [String], { description: 'Scopes the client may request.' })
@@ -53,7 +55,7 @@ export class ClientType extends NodeInterface {
 export function toClientType(c: Client): ClientType {
   return Object.assign(new ClientType(), {
     id: encodeGlobalId('Client', c.id), clientId: c.clientId, name: c.name, confidential: c.confidential, applicationType: c.applicationType,
-    redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes, scopes: c.scopes,
+    redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris, allowedCorsOrigins: c.allowedCorsOrigins, grantTypes: c.grantTypes, scopes: c.scopes,
     audiences: c.audiences, tokenEndpointAuthMethod: c.tokenEndpointAuthMethod, skipConsent: c.skipConsent, enforcePkce: c.enforcePkce,
     subjectType: c.subjectType, idTokenSignedResponseAlg: c.idTokenSignedResponseAlg, accessTokenFormat: c.accessTokenFormat,
     backchannelLogoutUri: c.backchannelLogoutUri ?? null, createdAt: c.createdAt, jwksUri: c.jwksUri ?? null,
