@@ -153,7 +153,11 @@ export interface AccessRecord {
  */
 export interface GrantStore {
   saveCode(tenantId: string, codeHash: string, record: CodeRecord): Promise<void>;
-  consumeCode(tenantId: string, codeHash: string): Promise<{ record: CodeRecord } | { reused: true; familyId: string } | undefined>;
+  /**
+   * Consumes a code only for the client it was issued to: another client's attempt neither burns
+   * the code nor revokes its family (else anyone holding a leaked code could kill a victim's grant).
+   */
+  consumeCode(tenantId: string, codeHash: string, clientId: string): Promise<{ record: CodeRecord } | { reused: true; familyId: string } | { otherClient: true } | undefined>;
   saveRefresh(tenantId: string, tokenHash: string, record: RefreshRecord): Promise<void>;
   consumeRefresh(tenantId: string, tokenHash: string): Promise<{ record: RefreshRecord } | { reused: true; familyId: string; clientId: string; subject: string } | { revoked: true } | undefined>;
   findRefresh(tenantId: string, tokenHash: string): Promise<(RefreshRecord & { active: boolean }) | undefined>;

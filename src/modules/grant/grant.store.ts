@@ -49,12 +49,12 @@ export class GrantRecordStore implements GrantStore, ConsentStore {
     );
   }
 
-  async consumeCode(tenantId: string, codeHash: string) {
+  async consumeCode(tenantId: string, codeHash: string, clientId: string) {
     const conn = this.sql(tenantId);
     const won = await conn.execute<CodeRow[]>(
-      `update authorization_code set consumed_at = now() where id = ? and tenant_id = ? and consumed_at is null
+      `update authorization_code set consumed_at = now() where id = ? and tenant_id = ? and client_id = ? and consumed_at is null
        returning family_id, client_id, redirect_uri, code_challenge, code_challenge_method, "grant", expires_at`,
-      [codeHash, tenantId], 'all',
+      [codeHash, tenantId, clientId], 'all',
     );
     const row = won[0];
     if (row) {
@@ -65,8 +65,10 @@ export class GrantRecordStore implements GrantStore, ConsentStore {
         },
       };
     }
-    const seen = await conn.execute<{ family_id: string }[]>('select family_id from authorization_code where id = ? and tenant_id = ?', [codeHash, tenantId], 'all');
-    return seen[0] ? { reused: true as const, familyId: seen[0].family_id } : undefined;
+    const seen = await conn.execute<{ family_id: string; client_id: string }[]>('select family_id, client_id from authorization_code where id = ? and tenant_id = ?', [codeHash, tenantId], 'all');
+    if (!seen[0]) return undefined;
+    if (seen[0].client_id !== clientId) return { otherClient: true as const };
+    return { reused: true as const, familyId: seen[0].family_id };
   }
 
   async saveRefresh(tenantId: string, tokenHash: string, r: RefreshRecord): Promise<void> {

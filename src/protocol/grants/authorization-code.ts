@@ -25,14 +25,15 @@ export async function authorizationCodeGrant(req: OAuthRequest, client: ClientRe
     throw new InvalidRequest('code_verifier must be 43-128 characters of A-Z a-z 0-9 - . _ ~');
   }
   const tenantId = req.tenant.tenantId;
-  const taken = await ports.grants.consumeCode(tenantId, sha256Hex(code));
+  const taken = await ports.grants.consumeCode(tenantId, sha256Hex(code), client.clientId);
   if (!taken) throw new InvalidGrant('authorization code is invalid or expired');
+  // RFC 6749 §4.1.3: the code is bound to the client it was issued to.
+  if ('otherClient' in taken) throw new InvalidGrant('authorization code was issued to another client');
   if ('reused' in taken) {
     await ports.grants.revokeFamily(tenantId, taken.familyId, 'reuse');
     throw new InvalidGrant('authorization code has already been used');
   }
   const rec = taken.record;
-  if (rec.clientId !== client.clientId) throw new InvalidGrant('authorization code was issued to another client');
   if (rec.expiresAt <= Math.floor(Date.now() / 1000)) throw new InvalidGrant('authorization code is expired');
   if (rec.redirectUri !== redirectUri) throw new InvalidGrant('redirect_uri does not match the authorization request');
   if (rec.codeChallenge) {

@@ -68,6 +68,16 @@ describe('RFC 6749 §4.1.3 authorization code grant', () => {
       expectTokenError(r, 400, 'invalid_grant', 'authorization code was issued to another client');
     });
 
+    it('another client\'s attempt neither burns the code nor revokes the grant: the rightful client still redeems it', async () => {
+      const other = await createClient(s, t);
+      const { code, verifier } = await freshCode(c);
+      expectTokenError(await tokenCall(t, other, { grant_type: 'authorization_code', code, redirect_uri: c.redirectUri, code_verifier: verifier }),
+        400, 'invalid_grant', 'authorization code was issued to another client');
+      const r = await tokenCall(t, c, { grant_type: 'authorization_code', code, redirect_uri: c.redirectUri, code_verifier: verifier });
+      expect(r.status).toBe(200);
+      expect(typeof r.body.access_token).toBe('string');
+    });
+
     it('another registered redirect_uri at the token endpoint → invalid_grant "redirect_uri does not match the authorization request"', async () => {
       const { code, verifier } = await freshCode(c);
       const r = await tokenCall(t, c, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:9/other', code_verifier: verifier });
