@@ -16,6 +16,7 @@ import { Migration20261122174634_audit_retention } from './Migration202611221746
 import { Migration20261122185028_client_jwks_uri } from './Migration20261122185028_client_jwks_uri.js';
 import { Migration20261122185148_tenant_token_ttls } from './Migration20261122185148_tenant_token_ttls.js';
 import { Migration20261122185914_client_cors_origins } from './Migration20261122185914_client_cors_origins.js';
+import { Migration20261122191647_authn_methods } from './Migration20261122191647_authn_methods.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122164339_initial', class: Migration20261122164339_initial },
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122185028_client_jwks_uri', class: Migration20261122185028_client_jwks_uri },
   { name: 'Migration20261122185148_tenant_token_ttls', class: Migration20261122185148_tenant_token_ttls },
   { name: 'Migration20261122185914_client_cors_origins', class: Migration20261122185914_client_cors_origins },
+  { name: 'Migration20261122191647_authn_methods', class: Migration20261122191647_authn_methods },
 ];

@@ -22,7 +22,8 @@ import { OutboxProtocolEvents } from '../events/protocol-events.js';
 import { ConsentService, GrantRecordStore } from '../modules/grant/index.js';
 import { InteractionRecordStore, InteractionService } from '../modules/interaction/index.js';
 import { BrowserSessionStore, SessionService } from '../modules/session/index.js';
-import { DevMailboxTransport, UnconfiguredMailTransport } from '../modules/notification/index.js';
+import { DevMailboxTransport, DevSmsTransport, UnconfiguredMailTransport, UnconfiguredSmsTransport } from '../modules/notification/index.js';
+import { AuthnEngine, FactorService, LoginThrottle } from '../modules/authn/index.js';
 import { UserAccountStore, UserService } from '../modules/user/index.js';
 import { BACKCHANNEL_LOGOUT_QUEUE, BackchannelLogoutNotifier, type BackchannelLogoutJob } from '../jobs/backchannel-logout.js';
 import { BULL_PREFIX } from '../jobs/queues.js';
@@ -110,6 +111,7 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   const pairwiseKey = Buffer.from(hmacBase64url(master.key, 'signet:pairwise-subject'), 'base64url');
   // Outside production, mail is kept in PostgreSQL and read through the devMailbox query.
   const mail = config.nodeEnv === 'production' ? new UnconfiguredMailTransport(log) : new DevMailboxTransport(orm);
+  const sms = config.nodeEnv === 'production' ? new UnconfiguredSmsTransport(log) : new DevSmsTransport(orm);
   const organizations = new OrganizationService({ mail });
   const rbac = new RbacService({ membershipRoles: (em, userId, organizationId) => organizations.membershipRoles(em, userId, organizationId) });
   const ports: ProtocolPorts = {
@@ -137,6 +139,8 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   const sessionService = new SessionService({ logout: ports.logout });
   const consentService = new ConsentService();
   const userService = new UserService({ sessions: sessionService, consents: consentService, mail, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) });
+  const interactions = new InteractionService({ orm, clients: clientStore, accounts, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) });
+  const factors = new FactorService({ masterKey: master.key });
   const services: Services = {
     webhooks, outboundPolicies, organizations, rbac,
     tenants, signingKeys, clients, auditLog: new AuditLogService(), auditExports: new AuditExportService(), auditRetention: new AuditRetentionService(config.auditRetentionDays), eventBus,
@@ -145,7 +149,11 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
     sessions: sessionService,
     consents: consentService,
     forgetKeys: (tenantId) => cacheBus.invalidate({ kind: 'keys', tenantId }),
-    interactions: new InteractionService({ orm, clients: clientStore, accounts, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) }),
+    interactions,
+    factors,
+    authn: new AuthnEngine({
+      orm, throttle: new LoginThrottle(redis), factors, interactions, sessions, mail, sms, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug),
+    }),
   };
   const verifier = new ManagementTokenVerifier({ publicUrl: config.publicUrl, audience: settings.managementAudience, issuers, keys });
   return {

@@ -15,7 +15,7 @@ import { AuditEventResolver, AuditExportResolver, AuditRetentionResolver, EventC
 import { TenantConnectionResolver, TenantResolver } from '../modules/tenant/index.js';
 import { ClientResolver } from '../modules/client/index.js';
 import { UserConnectionResolver, UserResolver } from '../modules/user/index.js';
-import { DevMailboxResolver } from '../modules/notification/index.js';
+import { DevMailboxResolver, DevTextMessagesResolver } from '../modules/notification/index.js';
 import { InteractionResolver } from '../modules/interaction/index.js';
 import { SigningKeyResolver } from '../modules/signing-key/index.js';
 import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/index.js';
@@ -31,7 +31,7 @@ const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectio
   ...RBAC_RESOLVERS, ...ORGANIZATION_RESOLVERS] as const;
 
 /** Resolvers that exist only when NODE_ENV !== 'production' (schema.graphql is printed in development mode). */
-const DEVELOPMENT_RESOLVERS = [DevMailboxResolver] as const;
+const DEVELOPMENT_RESOLVERS = [DevMailboxResolver, DevTextMessagesResolver] as const;
 
 const schemaPromises = new Map<boolean, Promise<GraphQLSchema>>();
 

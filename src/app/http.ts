@@ -13,6 +13,7 @@ import { registerOAuthRoutes } from './oauth-routes.js';
 import { registerCors } from './cors.js';
 import { registerBrowserRoutes } from './browser-routes.js';
 import { registerAdminRoutes } from './admin-routes.js';
+import { registerAuthnRoutes } from './authn-routes.js';
 import { authenticate, createRequestContext, TENANT_HEADER } from './request-context.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -126,6 +127,7 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
   registerOAuthRoutes(app, c);
   registerBrowserRoutes(app, c);
   registerAdminRoutes(app, c);
+  registerAuthnRoutes(app, c);
 
   const apollo = await createApollo(c.log, {
     production: c.config.nodeEnv === 'production', introspection: c.config.graphqlIntrospection,

@@ -11,6 +11,7 @@ import type { WebhookService } from '../modules/webhook/index.js';
 import type { OutboundPolicyService } from '../modules/outbound-policy/index.js';
 import type { OrganizationService } from '../modules/organization/index.js';
 import type { RbacService } from '../modules/rbac/index.js';
+import type { AuthnEngine, FactorService } from '../modules/authn/index.js';
 
 /** The services resolvers and processors call (through `ctx.services`). Built once per process. */
 export interface Services {
@@ -32,4 +33,8 @@ export interface Services {
   interactions: InteractionService;
   organizations: OrganizationService;
   rbac: RbacService;
+  /** Sign-in flows (hosted pages and the headless flow API). */
+  authn: AuthnEngine;
+  /** Users' second factors (TOTP, recovery codes, passkeys). */
+  factors: FactorService;
 }

@@ -12,6 +12,8 @@ import { OutboundPolicyRow } from '../modules/outbound-policy/outbound-policy.en
 import { IdempotencyKey } from '../modules/idempotency/idempotency-key.entity.js';
 import { AccessTokenRecord, AuthorizationCode, Consent, RefreshToken, UsedAssertion } from '../modules/grant/grant.entity.js';
 import { ApiResource, Group, GroupMember, Permission, Role, RoleAssignment, RolePermission } from '../modules/rbac/rbac.entity.js';
+import { Authenticator, KnownDevice, LoginFlow, RecoveryCode } from '../modules/authn/authn.entity.js';
+import { DevSms } from '../modules/notification/dev-sms.entity.js';
 import { Organization, OrganizationDomain, OrganizationInvitation, OrganizationMember, OrganizationMemberRole } from '../modules/organization/organization.entity.js';
 
 /** Every entity the ORM knows; the migration snapshot is diffed against this list. */
@@ -23,4 +25,5 @@ export const entities = [
   UserToken, DevMail,
   ApiResource, Permission, Role, RolePermission, Group, GroupMember, RoleAssignment,
   Organization, OrganizationMember, OrganizationMemberRole, OrganizationInvitation, OrganizationDomain,
+  LoginFlow, Authenticator, RecoveryCode, KnownDevice, DevSms,
 ];

@@ -4,7 +4,7 @@
  * The catalog is versioned by date: `EVENT_CATALOG_VERSION` changes whenever a type is added, and
  * each payload shape (src/events/event-payloads.ts) only ever gains optional fields.
  */
-export const EVENT_CATALOG_VERSION = '2026-11-23';
+export const EVENT_CATALOG_VERSION = '2026-11-24';
 
 /** The categories of the product reference (seeds/000): `mfa` is "MFA and risk", `users` is "tenant users". */
 export const EVENT_CATEGORIES = ['authentication', 'mfa', 'users', 'administration', 'security', 'organizations', 'vault', 'wallet', 'chain', 'sso', 'commerce'] as const;
@@ -69,6 +69,13 @@ export const EVENT_TYPES = {
   'Mfa.Factor.Removed': { category: 'mfa', severity: 'warning', description: 'An authenticator was removed from a user.' },
   'Risk.StepUp.Required': { category: 'mfa', severity: 'notice', description: 'Adaptive MFA asked for a step-up because the sign-in looked risky.' },
   'Risk.Login.Flagged': { category: 'mfa', severity: 'warning', description: 'A sign-in was scored as high risk (new device, impossible travel, ...).' },
+  // ---- added with issue #6 (authentication methods and MFA) ----
+  'Risk.Elevated': { category: 'mfa', severity: 'notice', description: 'A sign-in came from a new device or network; the second factor was asked for when the user has one.' },
+  'Account.Locked': { category: 'security', severity: 'warning', description: 'Too many wrong passwords: sign-in for an account identifier is locked for a while (backoff doubles).' },
+  'User.Registered': { category: 'users', severity: 'info', description: 'An end user signed themselves up (self-registration).' },
+  'User.Anonymous.Created': { category: 'users', severity: 'info', description: 'A guest account was created by anonymous sign-in.' },
+  'User.Anonymous.Upgraded': { category: 'users', severity: 'info', description: 'A guest account became a full account (same subject).' },
+  'User.Password.Reset.Completed': { category: 'users', severity: 'notice', description: 'A user recovered their account and set a new password.' },
   // tenant users
   'User.Invited': { category: 'users', severity: 'info', description: 'A user was invited to the tenant.' },
   'User.Invitation.Accepted': { category: 'users', severity: 'info', description: 'An invited user accepted the invitation.' },

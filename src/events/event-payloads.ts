@@ -47,6 +47,12 @@ export interface EventPayloads {
   'Mfa.Factor.Removed': UserRef & { factor: string; factorId?: string };
   'Risk.StepUp.Required': UserRef & { riskScore?: number; signals?: string[]; acr?: string };
   'Risk.Login.Flagged': UserRef & SourceIp & { riskScore: number; signals: string[] };
+  'Risk.Elevated': UserRef & SourceIp & { signals: string[]; secondFactorRequired: boolean };
+  'Account.Locked': Partial<UserRef> & SourceIp & { identifier: string; lockedForSeconds: number };
+  'User.Registered': UserRef & { email: string; steps: string[] };
+  'User.Anonymous.Created': UserRef;
+  'User.Anonymous.Upgraded': UserRef & { email: string };
+  'User.Password.Reset.Completed': UserRef & { sessionsRevoked: boolean };
   'User.Invited': { invitationId: string; email?: string; userId?: string };
   'User.Invitation.Accepted': UserRef & { invitationId: string };
   'User.Activated': UserRef;

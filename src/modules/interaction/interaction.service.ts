@@ -79,12 +79,27 @@ const OAUTH_ERROR = /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,100}$/;
 export class InteractionService {
   constructor(private readonly deps: { orm: MikroORM; clients: ClientStore; accounts: AccountStore; issuerUrl: (slug: string) => string }) {}
 
-  private async byChallenge(em: EntityManager, tenantId: string, kind: 'login' | 'consent', challenge: string): Promise<Interaction> {
+  private async byChallenge(em: EntityManager, tenantId: string, kind: 'login' | 'consent', challenge: string | { interactionId: string }): Promise<Interaction> {
+    if (typeof challenge === 'object') {
+      const byId = await em.findOne(Interaction, { id: challenge.interactionId, tenant: tenantId, expiresAt: { $gt: new Date() } });
+      assertThat(byId, notFound);
+      return byId;
+    }
     assertThat(typeof challenge === 'string' && /^[A-Za-z0-9_-]{43}$/.test(challenge), notFound);
     const where = kind === 'login' ? { loginChallengeHash: sha256Hex(challenge) } : { consentChallengeHash: sha256Hex(challenge) };
     const i = await em.findOne(Interaction, { ...where, tenant: tenantId, expiresAt: { $gt: new Date() } });
     assertThat(i, notFound);
     return i;
+  }
+
+  /** The facts the authentication engine needs about a pending login (authn flows call this). */
+  async loginFacts(tenantId: string, challenge: string): Promise<{ interactionId: string; sessionId: string | null; clientId: string; acrValues: string[]; prompt: string[]; maxAge: number | null; loginHint: string | null; organization: string | null }> {
+    const i = await this.byChallenge(tenantEm(this.deps.orm, tenantId), tenantId, 'login', challenge);
+    assertThat(i.state === 'login_pending', new InteractionError(InteractionErrorCode.ALREADY_HANDLED, 'the login challenge has already been answered', ['challenge']));
+    return {
+      interactionId: i.id, sessionId: i.sessionId ?? null, clientId: i.clientId, acrValues: i.request.acrValues ?? [], prompt: i.request.prompt,
+      maxAge: i.request.maxAge, loginHint: i.request.loginHint ?? null, organization: i.request.organization ?? null,
+    };
   }
 
   private async clientView(tenantId: string, clientId: string): Promise<ClientView> {
@@ -119,7 +134,7 @@ export class InteractionService {
   }
 
   /** Moves the interaction (conditional update: exactly once) and hands out a resume verifier. */
-  private async answer(tenantId: string, slug: string, kind: 'login' | 'consent', challenge: string, event: InteractionEvent,
+  private async answer(tenantId: string, slug: string, kind: 'login' | 'consent', challenge: string | { interactionId: string }, event: InteractionEvent,
     change: (i: Interaction) => Partial<Interaction>,
     inTransaction?: (i: Interaction, tx: EntityManager) => Promise<void> | void): Promise<{ redirect_to: string }> {
     const em = tenantEm(this.deps.orm, tenantId);
@@ -139,7 +154,7 @@ export class InteractionService {
     return { redirect_to: resumeUrl(this.deps.issuerUrl(slug), verifier) };
   }
 
-  async acceptLogin(tenantId: string, slug: string, challenge: string, input: LoginAcceptInput, actor: Actor, requestId?: string) {
+  async acceptLogin(tenantId: string, slug: string, challenge: string | { interactionId: string }, input: LoginAcceptInput, actor: Actor, requestId?: string) {
     const subject = input.subject;
     assertThat(typeof subject === 'string' && subject.length > 0 && subject.length <= 200, bad('subject is required', 'subject'));
     if (input.remember !== undefined) assertThat(typeof input.remember === 'boolean', bad('remember must be a boolean', 'remember'));
@@ -160,7 +175,7 @@ export class InteractionService {
     });
   }
 
-  async rejectLogin(tenantId: string, slug: string, challenge: string, input: RejectInput) {
+  async rejectLogin(tenantId: string, slug: string, challenge: string | { interactionId: string }, input: RejectInput) {
     const error = this.rejection(input);
     return this.answer(tenantId, slug, 'login', challenge, 'rejectLogin', () => ({ state: 'login_rejected', error }));
   }

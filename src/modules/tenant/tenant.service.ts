@@ -29,6 +29,8 @@ export interface TenantUpdateInput {
   name?: string | null;
 }
 
+type AuthnSettingField = 'mfaMethods' | 'mfaPolicy' | 'mfaRequiredRoles' | 'adaptiveMfa' | 'registrationSteps' | 'termsUrl' | 'recoveryRevokesSessions' | 'lockoutThreshold' | 'webauthnRpId' | 'webauthnOrigins';
+
 export interface TenantSettingsInput {
   sessionTtl?: number | null;
   accessTokenTtl?: number | null;
@@ -39,10 +41,26 @@ export interface TenantSettingsInput {
   passwordRequireClasses?: string[] | null;
   selfRegistration?: boolean | null;
   authenticationMethods?: string[] | null;
+  mfaMethods?: string[] | null;
+  mfaPolicy?: 'optional' | 'required' | null;
+  mfaRequiredRoles?: string[] | null;
+  adaptiveMfa?: boolean | null;
+  registrationSteps?: Partial<Record<RegistrationStep, StepMode>> | null;
+  termsUrl?: string | null;
+  recoveryRevokesSessions?: boolean | null;
+  lockoutThreshold?: number | null;
+  webauthnRpId?: string | null;
+  webauthnOrigins?: string[] | null;
 }
 
-/** Authentication methods a tenant can allow (more come with MFA, passkeys and SSO). */
-export const AUTHENTICATION_METHODS = ['password', 'passkey', 'totp', 'magic_link', 'sso'] as const;
+/** First factors a tenant can allow (authn engine: src/modules/authn). */
+export const AUTHENTICATION_METHODS = ['password', 'email_otp', 'magic_link', 'phone_otp', 'passkey', 'anonymous'] as const;
+/** Second factors a tenant can allow. */
+export const MFA_METHODS = ['totp', 'recovery_code', 'passkey', 'email_otp', 'phone_otp'] as const;
+/** Self-registration steps, in the order the sign-up page walks them. */
+export const REGISTRATION_STEPS = ['email_verification', 'terms', 'profile', 'phone_verification', 'credentials'] as const;
+export type RegistrationStep = (typeof REGISTRATION_STEPS)[number];
+export type StepMode = 'required' | 'optional' | 'hidden';
 
 export interface TenantCreated {
   tenant: Tenant;
@@ -174,7 +192,7 @@ export class TenantService {
     const tenant = await em.findOneOrFail(Tenant, { id: ctx.tenant.id });
     const invalid = (field: string, message: string) => new TenantError(TenantErrorCode.SETTING_INVALID, message, ['input', field]);
     const changes: Record<string, { before: unknown; after: unknown }> = {};
-    const set = <K extends 'sessionTtl' | 'passwordMinLength' | 'passwordRequireClasses' | 'selfRegistration' | 'authMethods' | TokenTtlField>(key: K, value: Tenant[K]) => {
+    const set = <K extends 'sessionTtl' | 'passwordMinLength' | 'passwordRequireClasses' | 'selfRegistration' | 'authMethods' | TokenTtlField | AuthnSettingField>(key: K, value: Tenant[K]) => {
       if (JSON.stringify(tenant[key]) === JSON.stringify(value)) return;
       changes[key] = { before: tenant[key], after: value };
       tenant[key] = value;
@@ -210,6 +228,7 @@ export class TenantService {
       assertThat(methods.length > 0, invalid('authenticationMethods', 'at least one authentication method must be allowed'));
       set('authMethods', methods);
     }
+    this.applyAuthnSettings(input, set, invalid);
     if (Object.keys(changes).length) {
       recordEvent(em, {
         tenantId: tenant.id, type: 'Tenant.Updated', actor: ctx.actor, requestId: ctx.requestId,
@@ -220,6 +239,58 @@ export class TenantService {
       this.deps.onChanged(tenant);
     }
     return tenant;
+  }
+
+  private applyAuthnSettings(input: TenantSettingsInput, set: <K extends AuthnSettingField>(key: K, value: Tenant[K]) => void, invalid: (field: string, message: string) => Error): void {
+    const list = (field: keyof TenantSettingsInput, allowed: readonly string[], values: string[]): string[] => {
+      const unique = [...new Set(values)];
+      const bad = unique.find((m) => !allowed.includes(m));
+      assertThat(!bad, invalid(field, `unknown value "${bad?.slice(0, 20)}" (expected ${allowed.join(', ')})`));
+      return unique;
+    };
+    if (input.mfaMethods != null) set('mfaMethods', list('mfaMethods', MFA_METHODS, input.mfaMethods));
+    if (input.mfaPolicy != null) {
+      assertThat(input.mfaPolicy === 'optional' || input.mfaPolicy === 'required', invalid('mfaPolicy', 'mfaPolicy must be optional or required'));
+      set('mfaPolicy', input.mfaPolicy);
+    }
+    if (input.mfaRequiredRoles != null) {
+      assertThat(input.mfaRequiredRoles.length <= 50 && input.mfaRequiredRoles.every((r) => r.length > 0 && r.length <= 100 && !hasControlChars(r)), invalid('mfaRequiredRoles', 'mfaRequiredRoles must be at most 50 role names of 1-100 characters'));
+      set('mfaRequiredRoles', [...new Set(input.mfaRequiredRoles)]);
+    }
+    if (input.adaptiveMfa != null) set('adaptiveMfa', input.adaptiveMfa);
+    if (input.registrationSteps != null) {
+      const steps = { ...this.registrationDefaults(), ...(input.registrationSteps as Record<string, StepMode>) };
+      for (const [step, mode] of Object.entries(input.registrationSteps)) {
+        assertThat((REGISTRATION_STEPS as readonly string[]).includes(step), invalid('registrationSteps', `unknown registration step "${step.slice(0, 30)}"`));
+        assertThat(mode === 'required' || mode === 'optional' || mode === 'hidden', invalid('registrationSteps', `${step} must be required, optional or hidden`));
+      }
+      assertThat(steps.email_verification !== 'hidden' || steps.credentials !== 'hidden', invalid('registrationSteps', 'email verification and credentials cannot both be hidden: a new account needs a way to sign in'));
+      set('registrationSteps', steps);
+    }
+    if (input.termsUrl !== undefined && input.termsUrl !== null) {
+      let ok = false;
+      try { ok = ['https:', 'http:'].includes(new URL(input.termsUrl).protocol) && input.termsUrl.length <= 2000; } catch { ok = false; }
+      assertThat(ok, invalid('termsUrl', 'termsUrl must be an http(s) URL'));
+      set('termsUrl', input.termsUrl);
+    }
+    if (input.recoveryRevokesSessions != null) set('recoveryRevokesSessions', input.recoveryRevokesSessions);
+    if (input.lockoutThreshold != null) {
+      assertThat(Number.isInteger(input.lockoutThreshold) && input.lockoutThreshold >= 3 && input.lockoutThreshold <= 100, invalid('lockoutThreshold', 'lockoutThreshold must be 3-100'));
+      set('lockoutThreshold', input.lockoutThreshold);
+    }
+    if (input.webauthnRpId != null) {
+      assertThat(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(input.webauthnRpId), invalid('webauthnRpId', 'webauthnRpId must be a domain name (e.g. example.com)'));
+      set('webauthnRpId', input.webauthnRpId);
+    }
+    if (input.webauthnOrigins != null) {
+      const bad = input.webauthnOrigins.find((o) => { try { return new URL(o).origin !== o; } catch { return true; } });
+      assertThat(!bad, invalid('webauthnOrigins', `"${bad?.slice(0, 60)}" is not an origin (scheme://host[:port])`));
+      set('webauthnOrigins', [...new Set(input.webauthnOrigins)]);
+    }
+  }
+
+  private registrationDefaults(): Record<RegistrationStep, StepMode> {
+    return { email_verification: 'required', terms: 'hidden', profile: 'optional', phone_verification: 'hidden', credentials: 'required' };
   }
 
   /** Deletes a tenant and, by cascade, everything it owns. Emits Tenant.Deleted (in the actor's tenant). */

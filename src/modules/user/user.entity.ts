@@ -49,6 +49,8 @@ export const User = defineEntity({
     /** Tenant-defined JSON object (at most 16 KiB serialised). */
     metadata: p.json<Record<string, unknown>>().nullable(),
     status: p.enum(USER_STATUSES).default('active'),
+    /** A guest account made by anonymous sign-in (placeholder email under .invalid), upgradable in place. */
+    isAnonymous: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -1,6 +1,7 @@
 /**
  * Deciding what an authorization request needs (OIDC Core §3.1.2.3-§3.1.2.4):
- * - login when there is no usable SSO session, prompt=login, or max_age has passed since auth_time;
+ * - login when there is no usable SSO session, prompt=login, max_age has passed since auth_time,
+ *   or the session's acr is weaker than the acr_values asked for (step-up, see acr.ts);
  * - consent unless the client skips it (first party), or a remembered consent covers the scopes
  *   and audience, and prompt=consent was not asked;
  * - prompt=none never shows a page: login_required / consent_required instead (§3.1.2.6).
@@ -13,6 +14,7 @@ import type { AuthorizeHttpRequest, AuthorizeOutcome, CookieDirective, TrustedRe
 import { authorizationResponse, errorRedirect } from '../endpoints/authorize/respond.js';
 import type { ClientRecord, GrantSnapshot, ProtocolPorts, ProtocolSettings, SessionRecord } from '../ports.js';
 import type { AuthorizationRequest } from './authorization-request.js';
+import { acrLevel, requiredAcrLevel } from './acr.js';
 
 export interface LoginFacts {
   subject: string;
@@ -84,6 +86,8 @@ function loginIsUsable(session: SessionRecord | undefined, request: Authorizatio
   // OIDC Core §3.1.2.1 (errata set 2): max_age=0 is equivalent to prompt=login.
   if (request.maxAge === 0) return false;
   if (request.maxAge !== null && Math.floor(Date.now() / 1000) - session.authTime > request.maxAge) return false;
+  // OIDC Core §3.1.2.1 acr_values: a session below the requested level must step up.
+  if (acrLevel(session.acr) < requiredAcrLevel(request.acrValues)) return false;
   return true;
 }
 

@@ -14,7 +14,7 @@ import {
   TenantCreateInput, TenantCreatePayload, TenantDeletePayload, TenantUpdateInput, TenantUpdatePayload, tenantUserError,
 } from './tenant-mutations.types.js';
 import { TenantType, toTenantType } from './tenant.type.js';
-import { TenantSettingsType, TenantSettingsUpdateInput, TenantSettingsUpdatePayload, toTenantSettings } from './tenant-settings.types.js';
+import { registrationStepsFromInput, TenantSettingsType, TenantSettingsUpdateInput, TenantSettingsUpdatePayload, toTenantSettings } from './tenant-settings.types.js';
 import { tenantById } from './tenant.loader.js';
 
 registerNodeType('Tenant', async (ctx, uuids) => {
@@ -93,9 +93,11 @@ export class TenantResolver {
   }
 
   @Authorized('tenant:write')
-  @Mutation(() => TenantSettingsUpdatePayload, { description: 'Changes the current tenant\'s sign-in settings: session lifetime, password policy, self-registration, allowed authentication methods. Requires tenant:write. Emits Tenant.Updated.' })
+  @Mutation(() => TenantSettingsUpdatePayload, { description: 'Changes the current tenant\'s sign-in settings: session lifetime, password policy, self-registration and its steps, allowed first and second factors, MFA policy, lockout, WebAuthn relying party. Requires tenant:write. Emits Tenant.Updated.' })
   async tenantSettingsUpdate(@Arg('input', () => TenantSettingsUpdateInput) input: TenantSettingsUpdateInput, @Ctx() ctx: RequestContext): Promise<TenantSettingsUpdatePayload> {
-    const r = await withUserErrors(() => ctx.services.tenants.updateSettings(ctx, input), TenantError, tenantUserError);
+    const r = await withUserErrors(() => ctx.services.tenants.updateSettings(ctx, {
+      ...input, registrationSteps: input.registrationSteps ? registrationStepsFromInput(input.registrationSteps) : null,
+    }), TenantError, tenantUserError);
     return Object.assign(new TenantSettingsUpdatePayload(), { tenant: r.result ? toTenantType(r.result) : null, userErrors: r.userErrors });
   }
 

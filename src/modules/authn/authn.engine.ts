@@ -1,0 +1,635 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { dummyPasswordHash, verifyPassword } from '../../crypto/password.js';
+import { randomToken, uuid } from '../../crypto/random.js';
+import { safeEqualStrings, sha256Hex } from '../../crypto/secrets.js';
+import { numericCode } from '../../crypto/totp.js';
+import { tenantEm } from '../../db/tenant-em.js';
+import { notifyOutbox, recordEvent } from '../../events/outbox.js';
+import { ACR, acrFor, acrLevel, requiredAcrLevel } from '../../protocol/interaction/acr.js';
+import type { SessionStore } from '../../protocol/ports.js';
+import { assertThat } from '../../shared/domain-error.js';
+import type { Actor } from '../../shared/request-context.js';
+import { hasControlChars } from '../../shared/text.js';
+import type { InteractionService } from '../interaction/index.js';
+import type { MailTransport, SmsTransport } from '../notification/index.js';
+import { Tenant } from '../tenant/tenant.entity.js';
+import { User } from '../user/user.entity.js';
+import { LoginFlow, type FlowPurpose, type PendingOtp } from './authn.entity.js';
+import { AuthnError, AuthnErrorCode } from './authn.errors.js';
+import type { FactorService, TotpEnrolment } from './factors.service.js';
+import type { LoginThrottle } from './throttle.js';
+import { assessRisk, rememberDevice } from './risk.js';
+
+/**
+ * The authentication engine: a login is a sequence of steps on one `login_flow` row.
+ *
+ * ```mermaid
+ * stateDiagram-v2
+ *   [*] --> identify: start (no user yet)
+ *   [*] --> second_factor: start with a session below the requested acr (step-up)
+ *   identify --> identify: a code or link is sent (email_otp, phone_otp, magic_link)
+ *   identify --> second_factor: first factor proven, policy or risk asks for MFA, a factor is enrolled
+ *   identify --> enroll_mfa: first factor proven, policy demands MFA, none enrolled
+ *   identify --> authenticated: first factor proven, nothing more needed
+ *   second_factor --> authenticated: totp, recovery_code, passkey, email_otp or phone_otp proven
+ *   enroll_mfa --> authenticated: TOTP enrolled and its first code proven
+ *   authenticated --> completed: complete (login challenge accepted, or an SSO session created)
+ *   identify --> failed: too many wrong codes
+ *   second_factor --> failed: too many wrong codes
+ * ```
+ *
+ * Rules: a step is accepted only in its state (otherwise STEP_OUT_OF_ORDER, nothing changes);
+ * every "use once" (codes, links, TOTP steps, recovery codes, the final hand-over) is a
+ * conditional UPDATE; wrong answers count, and at `MAX_FAILURES` the flow is destroyed; known
+ * and unknown identifiers get the same answers (and a dummy hash for equal timing). The hosted
+ * pages and the headless flow API (src/app/authn-routes.ts) both drive this class.
+ */
+export const FLOW_TTL_SECONDS = 15 * 60;
+export const OTP_TTL_SECONDS = 10 * 60;
+export const MAX_FAILURES = 5;
+export const FIRST_FACTORS = ['password', 'email_otp', 'magic_link', 'phone_otp', 'passkey', 'anonymous'] as const;
+export const SECOND_FACTORS = ['totp', 'recovery_code', 'passkey', 'email_otp', 'phone_otp'] as const;
+
+export interface FlowRequest {
+  tenantId: string;
+  slug: string;
+  ip: string | null;
+  userAgent: string | null;
+  /** The browser's long-lived device cookie (adaptive MFA), if it sent one. */
+  deviceToken: string | null;
+  requestId?: string;
+}
+
+export interface FlowView {
+  flow_id: string;
+  purpose: FlowPurpose;
+  state: LoginFlow['state'];
+  expires_at: string;
+  user: { id: string; email: string | null; anonymous: boolean } | null;
+  amr: string[];
+  acr: string | null;
+  mfa_required: boolean;
+  mfa_reasons: string[];
+  /** What may be sent to /authenticate next (or `complete`). */
+  methods: string[];
+  pending: { channel: PendingOtp['channel']; destination: string; expires_at: string } | null;
+  /** Set when the flow serves an authorization request. */
+  login_challenge_bound: boolean;
+}
+
+export type AuthenticateInput = { method: string } & Record<string, unknown>;
+
+export interface StepResult {
+  view: FlowView;
+  /** Recovery codes minted by a TOTP enrolment during sign-in: shown once, never stored in clear. */
+  recoveryCodes?: string[];
+}
+
+export interface CompleteResult {
+  /** Where to send the browser (authorization request flows). */
+  redirectTo?: string;
+  /** A new SSO session (flows without an authorization request: portal, headless). */
+  session?: { id: string; token: string; ttlSeconds: number; remember: boolean };
+  userId: string;
+}
+
+export interface AuthnDeps {
+  orm: MikroORM;
+  throttle: LoginThrottle;
+  factors: FactorService;
+  interactions: InteractionService;
+  sessions: SessionStore;
+  mail: MailTransport;
+  sms: SmsTransport;
+  issuerUrl: (slug: string) => string;
+  /** Passkey sign-in (passkeys.service.ts): verifies an assertion for this flow's challenge. */
+  passkeys?: PasskeyVerifier;
+}
+
+/** What the engine needs from the passkey service. */
+export interface PasskeyVerifier {
+  /** Verifies a WebAuthn assertion against `challenge`; the user it proves, and whether UV was done. */
+  verifyAssertion(em: EntityManager, tenant: Tenant, challenge: string, response: unknown, expectedUserId: string | null): Promise<{ userId: string; userVerified: boolean }>;
+}
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+const E164 = /^\+[1-9]\d{6,14}$/;
+const notFound = () => new AuthnError(AuthnErrorCode.FLOW_NOT_FOUND, 'the sign-in has expired or does not exist; start again', ['flow']);
+const outOfOrder = (what: string) => new AuthnError(AuthnErrorCode.STEP_OUT_OF_ORDER, what, ['method']);
+const wrongCode = () => new AuthnError(AuthnErrorCode.INVALID_CODE, 'the code is not right', ['code']);
+const str = (v: unknown, max = 1024): string | null => (typeof v === 'string' && v.length <= max && !hasControlChars(v) ? v : null);
+
+export function maskEmail(email: string): string {
+  const [local, domain] = email.split('@');
+  return `${local!.slice(0, 1)}***@${domain}`;
+}
+
+export function maskPhone(phone: string): string {
+  return `${phone.slice(0, 2)}${'*'.repeat(Math.max(phone.length - 6, 0))}${phone.slice(-4)}`;
+}
+
+export class AuthnEngine {
+  constructor(readonly deps: AuthnDeps) {}
+
+  em(tenantId: string): EntityManager {
+    return tenantEm(this.deps.orm, tenantId);
+  }
+
+  async tenant(tenantId: string): Promise<Tenant> {
+    return this.em(tenantId).findOneOrFail(Tenant, { id: tenantId }, { filters: false });
+  }
+
+  private systemActor(r: FlowRequest): Actor {
+    return { kind: 'system', id: 'authn', tenantId: r.tenantId };
+  }
+
+  // ---------------------------------------------------------------- flow lifecycle
+
+  /**
+   * Starts a flow. With a login challenge, the flow serves that authorization request: when the
+   * browser's SSO session is only too weak (acr_values asks for more), the user is identified from
+   * it and only the second factor is asked (step-up).
+   */
+  async start(r: FlowRequest, input: { purpose?: FlowPurpose; loginChallenge?: string | null; sessionToken?: string | null } = {}): Promise<{ flow: LoginFlow; token: string; view: FlowView }> {
+    const purpose = input.purpose ?? 'login';
+    const tenant = await this.tenant(r.tenantId);
+    if (purpose === 'registration') assertThat(tenant.selfRegistration, new AuthnError(AuthnErrorCode.REGISTRATION_DISABLED, 'this tenant does not allow sign-up', ['purpose']));
+    const em = this.em(r.tenantId);
+    const token = randomToken(32);
+    let interactionId: string | null = null;
+    let requestedAcr: string | null = null;
+    let preUser: { userId: string; amr: string[] } | null = null;
+    if (input.loginChallenge) {
+      const facts = await this.deps.interactions.loginFacts(r.tenantId, input.loginChallenge);
+      interactionId = facts.interactionId;
+      const level = requiredAcrLevel(facts.acrValues);
+      requestedAcr = level >= 3 ? ACR.phr : level >= 2 ? ACR.mfa : null;
+      const reauth = facts.prompt.includes('login') || facts.maxAge !== null;
+      if (!reauth && facts.sessionId && input.sessionToken) {
+        const session = await this.deps.sessions.findByToken(r.tenantId, input.sessionToken);
+        if (session && session.id === facts.sessionId && acrLevel(session.acr) < level && acrLevel(session.acr) >= 1) preUser = { userId: session.subject, amr: session.amr };
+      }
+    }
+    const flow = em.create(LoginFlow, {
+      id: uuid(), tenant: r.tenantId, tokenHash: sha256Hex(token), purpose, state: 'identify', interactionId, requestedAcr,
+      ip: r.ip?.slice(0, 64) ?? null, userAgent: r.userAgent?.slice(0, 300) ?? null,
+      deviceHash: r.deviceToken ? sha256Hex(r.deviceToken) : null, expiresAt: new Date(Date.now() + FLOW_TTL_SECONDS * 1000),
+    });
+    await em.flush();
+    if (preUser) {
+      const user = await em.findOne(User, { id: preUser.userId, tenant: r.tenantId });
+      if (user?.status === 'active') await this.identified(r, tenant, flow, user, preUser.amr.filter((a) => a !== 'mfa'), { stepUp: true });
+    }
+    return { flow, token, view: await this.view(tenant, flow) };
+  }
+
+  /** The live flow a token names (not expired, not finished), or FLOW_NOT_FOUND / FLOW_FAILED. */
+  async load(tenantId: string, token: string | null | undefined): Promise<LoginFlow> {
+    assertThat(typeof token === 'string' && /^[A-Za-z0-9_-]{43}$/.test(token), notFound);
+    const flow = await this.em(tenantId).findOne(LoginFlow, { tokenHash: sha256Hex(token), tenant: tenantId, expiresAt: { $gt: new Date() } });
+    assertThat(flow && flow.state !== 'completed', notFound);
+    assertThat(flow.state !== 'failed', new AuthnError(AuthnErrorCode.FLOW_FAILED, 'this sign-in was stopped after too many wrong answers; start again', ['flow']));
+    return flow;
+  }
+
+  async status(r: FlowRequest, token: string | null | undefined): Promise<FlowView> {
+    const flow = await this.load(r.tenantId, token);
+    return this.view(await this.tenant(r.tenantId), flow);
+  }
+
+  async view(tenant: Tenant, flow: LoginFlow): Promise<FlowView> {
+    const em = this.em(tenant.id);
+    const user = flow.userId ? await em.findOne(User, { id: flow.userId, tenant: tenant.id }) : null;
+    return {
+      flow_id: flow.id, purpose: flow.purpose, state: flow.state, expires_at: flow.expiresAt.toISOString(),
+      user: user ? { id: user.id, email: user.isAnonymous ? null : user.email, anonymous: user.isAnonymous } : null,
+      amr: flow.amr, acr: flow.amr.length ? acrFor(flow.amr) : null,
+      mfa_required: flow.mfaRequired, mfa_reasons: flow.mfaReasons,
+      methods: await this.nextMethods(tenant, flow),
+      pending: flow.otp ? { channel: flow.otp.channel, destination: flow.otp.destination, expires_at: new Date(flow.otp.expiresAt * 1000).toISOString() } : null,
+      login_challenge_bound: flow.interactionId !== null,
+    };
+  }
+
+  /** What the flow accepts next, in the tenant's order. */
+  async nextMethods(tenant: Tenant, flow: LoginFlow): Promise<string[]> {
+    switch (flow.state) {
+      case 'identify':
+        return tenant.authMethods.filter((m) => (FIRST_FACTORS as readonly string[]).includes(m));
+      case 'second_factor': {
+        const enrolled = await this.availableSecondFactors(tenant, flow);
+        return enrolled;
+      }
+      case 'enroll_mfa':
+        return ['totp'];
+      case 'authenticated':
+        return ['complete'];
+      default:
+        return [];
+    }
+  }
+
+  private async availableSecondFactors(tenant: Tenant, flow: LoginFlow): Promise<string[]> {
+    const em = this.em(tenant.id);
+    const enrolled = await this.deps.factors.secondFactorMethods(em, tenant.id, flow.userId!);
+    const user = await em.findOneOrFail(User, { id: flow.userId!, tenant: tenant.id });
+    // A code to an address only counts as a second factor when it is not the first one again.
+    if (user.emailVerified && !user.isAnonymous && !flow.amr.includes('email')) enrolled.push('email_otp');
+    if (user.phoneNumber && user.phoneNumberVerified && !flow.amr.includes('sms')) enrolled.push('phone_otp');
+    return tenant.mfaMethods.filter((m) => enrolled.includes(m) && !(m === 'passkey' && flow.amr.includes('hwk')));
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  async authenticate(r: FlowRequest, token: string | null | undefined, input: AuthenticateInput): Promise<StepResult> {
+    const flow = await this.load(r.tenantId, token);
+    const tenant = await this.tenant(r.tenantId);
+    const method = str(input?.method, 40) ?? '';
+    const allowed = await this.nextMethods(tenant, flow);
+    if (flow.state === 'authenticated') throw outOfOrder('all factors are proven already: complete the sign-in');
+    assertThat(allowed.includes(method), () => (FIRST_FACTORS as readonly string[]).includes(method) || (SECOND_FACTORS as readonly string[]).includes(method)
+      ? outOfOrder(`"${method}" cannot be used at this step (expected one of: ${allowed.join(', ') || 'none'})`)
+      : new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, `unknown or disabled method "${method.slice(0, 40)}"`, ['method']));
+    const second = flow.state === 'second_factor';
+    switch (method) {
+      case 'password':
+        return { view: await this.password(r, tenant, flow, input) };
+      case 'email_otp':
+      case 'phone_otp':
+      case 'magic_link':
+        return { view: await this.sendCode(r, tenant, flow, method, input, second) };
+      case 'totp':
+        return flow.state === 'enroll_mfa' ? this.confirmEnrolment(r, tenant, flow, input) : { view: await this.totp(r, tenant, flow, input) };
+      case 'recovery_code':
+        return { view: await this.recoveryCode(r, tenant, flow, input) };
+      case 'passkey':
+        return { view: await this.passkey(r, tenant, flow, input) };
+      case 'anonymous':
+        return { view: await this.anonymous(r, tenant, flow) };
+      default:
+        throw new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, `unknown method "${method.slice(0, 40)}"`, ['method']);
+    }
+  }
+
+  private async password(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<FlowView> {
+    const email = str(input.email, 320)?.trim().toLowerCase() ?? '';
+    const password = str(input.password) ?? '';
+    assertThat(EMAIL.test(email), new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter a valid email address', ['email']));
+    assertThat(password.length > 0, new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter your password', ['password']));
+    const em = this.em(r.tenantId);
+    const reservation = await this.deps.throttle.reserve(r.tenantId, email, r.ip, tenant.lockoutThreshold);
+    if (!reservation.ok) {
+      if (reservation.justLocked) {
+        const user = await em.findOne(User, { email, tenant: r.tenantId });
+        recordEvent(em, {
+          tenantId: r.tenantId, type: 'Account.Locked', actor: this.systemActor(r), requestId: r.requestId, target: user ? { type: 'User', id: user.id } : undefined,
+          payload: { ...(user ? { userId: user.id } : {}), identifier: email, lockedForSeconds: reservation.retryAfterSeconds, ip: r.ip ?? undefined },
+        });
+        await em.flush();
+        await notifyOutbox(em);
+      }
+      throw new AuthnError(AuthnErrorCode.TOO_MANY_ATTEMPTS, 'too many sign-in attempts; wait a few minutes and try again', ['email'], reservation.retryAfterSeconds);
+    }
+    const user = await em.findOne(User, { email, tenant: r.tenantId }, { populate: ['passwordHash'] as never });
+    const hash = user?.passwordHash ?? (await dummyPasswordHash());
+    const ok = (await verifyPassword(password, hash)) && Boolean(user?.passwordHash) && user!.status === 'active';
+    await reservation.release(ok);
+    if (!ok) {
+      recordEvent(em, {
+        tenantId: r.tenantId, type: 'Login.Failed', actor: this.systemActor(r), requestId: r.requestId, target: user ? { type: 'User', id: user.id } : undefined,
+        payload: { ...(user ? { userId: user.id } : {}), identifier: email, reason: 'invalid_credentials', ip: r.ip ?? undefined, method: 'password' },
+      });
+      await em.flush();
+      await notifyOutbox(em);
+      throw new AuthnError(AuthnErrorCode.INVALID_CREDENTIALS, 'Incorrect email or password.', ['password']);
+    }
+    await this.identified(r, tenant, flow, user!, ['pwd']);
+    return this.view(tenant, flow);
+  }
+
+  /** Sends an email code, an SMS code or a magic link. Unknown addresses get the same answer (nothing is sent). */
+  private async sendCode(r: FlowRequest, tenant: Tenant, flow: LoginFlow, channel: PendingOtp['channel'], input: AuthenticateInput, second: boolean): Promise<FlowView> {
+    const em = this.em(r.tenantId);
+    let user: User | null;
+    let destination: string;
+    if (second) {
+      user = await em.findOneOrFail(User, { id: flow.userId!, tenant: r.tenantId });
+      assertThat(channel !== 'magic_link', outOfOrder('a magic link is a first factor'));
+      destination = channel === 'email_otp' ? user.email : user.phoneNumber!;
+    } else if (channel === 'phone_otp') {
+      const phone = str(input.phone_number, 20)?.replace(/[\s()-]/g, '') ?? '';
+      assertThat(E164.test(phone), new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter the phone number in international format (+15551234567)', ['phone_number']));
+      user = await em.findOne(User, { phoneNumber: phone, phoneNumberVerified: true, tenant: r.tenantId, status: 'active' });
+      destination = phone;
+    } else {
+      const email = str(input.email, 320)?.trim().toLowerCase() ?? '';
+      assertThat(EMAIL.test(email), new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter a valid email address', ['email']));
+      user = await em.findOne(User, { email, tenant: r.tenantId, status: 'active' });
+      destination = email;
+    }
+    const secret = channel === 'magic_link' ? randomToken(32) : numericCode(6);
+    const otp: PendingOtp = {
+      channel, userId: user?.id ?? null, destination: channel === 'phone_otp' ? maskPhone(destination) : maskEmail(destination),
+      codeHash: this.codeHash(flow.id, secret), expiresAt: Math.floor(Date.now() / 1000) + OTP_TTL_SECONDS, step: second ? 'second' : 'first',
+    };
+    await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: flow.state }, { otp });
+    flow.otp = otp;
+    if (user) {
+      const link = `${this.deps.issuerUrl(r.slug)}/login/magic?token=${secret}`;
+      if (channel === 'phone_otp') await this.deps.sms.send({ to: destination, text: `${secret} is your ${tenant.name} sign-in code. It expires in 10 minutes.` }, { tenantId: r.tenantId });
+      else await this.deps.mail.send(channel === 'magic_link' ? {
+        to: destination, subject: `Sign in to ${tenant.name}`,
+        text: `Open this link in the browser where you asked for it to sign in to ${tenant.name}:\n\n${link}\n\nIt works once and expires in 10 minutes. If you did not ask for it, ignore this message.`,
+      } : {
+        to: destination, subject: `${secret} is your ${tenant.name} sign-in code`,
+        text: `Your sign-in code for ${tenant.name} is ${secret}. It expires in 10 minutes. If you did not ask for it, ignore this message.`,
+      }, { tenantId: r.tenantId });
+      recordEvent(em, channel === 'magic_link'
+        ? { tenantId: r.tenantId, type: 'MagicLink.Sent', actor: this.systemActor(r), requestId: r.requestId, target: { type: 'User', id: user.id }, payload: { userId: user.id } }
+        : { tenantId: r.tenantId, type: 'Mfa.Challenge.Issued', actor: this.systemActor(r), requestId: r.requestId, target: { type: 'User', id: user.id }, payload: { userId: user.id, factor: channel, challengeId: flow.id } });
+      await em.flush();
+      await notifyOutbox(em);
+    }
+    return this.view(tenant, flow);
+  }
+
+  private codeHash(flowId: string, secret: string): string {
+    return sha256Hex(`signet:otp:${flowId}:${secret}`);
+  }
+
+  /** `/verify-otp`: the code from the email or SMS sent at this step. */
+  async verifyOtp(r: FlowRequest, token: string | null | undefined, input: { code?: unknown }): Promise<StepResult> {
+    const flow = await this.load(r.tenantId, token);
+    const tenant = await this.tenant(r.tenantId);
+    assertThat(flow.otp && flow.otp.channel !== 'magic_link', outOfOrder('no code was sent at this step; ask for one first'));
+    const code = str(input?.code, 12)?.replace(/\s/g, '') ?? '';
+    assertThat(/^\d{6}$/.test(code), new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter the 6-digit code', ['code']));
+    return { view: await this.consumeOtp(r, tenant, flow, this.codeHash(flow.id, code)) };
+  }
+
+  /**
+   * A magic link, opened in the browser that asked for it: `flowToken` comes from that browser's
+   * flow cookie. Opened elsewhere, it is refused (WRONG_BROWSER) and stays usable where it belongs.
+   */
+  async consumeMagicLink(r: FlowRequest, flowToken: string | null | undefined, linkToken: string): Promise<{ view: FlowView; flow: LoginFlow }> {
+    assertThat(/^[A-Za-z0-9_-]{43}$/.test(linkToken ?? ''), () => new AuthnError(AuthnErrorCode.INVALID_CODE, 'this sign-in link is not valid', ['token']));
+    const em = this.em(r.tenantId);
+    let flow: LoginFlow | null = null;
+    try {
+      flow = await this.load(r.tenantId, flowToken);
+    } catch {
+      flow = null;
+    }
+    if (!flow || flow.otp?.channel !== 'magic_link' || !safeEqualStrings(flow.otp.codeHash, this.codeHash(flow.id, linkToken))) {
+      const rows = await em.getConnection().execute<{ id: string; otp: PendingOtp }[]>(
+        "select id, otp from login_flow where tenant_id = ? and expires_at > now() and state not in ('completed', 'failed') and otp->>'channel' = 'magic_link' and created_at > now() - interval '1 hour'",
+        [r.tenantId], 'all');
+      const elsewhere = rows.some((row) => safeEqualStrings(row.otp.codeHash, this.codeHash(row.id, linkToken)));
+      throw elsewhere
+        ? new AuthnError(AuthnErrorCode.WRONG_BROWSER, 'open this link in the browser where you asked for it', ['token'])
+        : new AuthnError(AuthnErrorCode.INVALID_CODE, 'this sign-in link is not valid, expired or already used; ask for a new one', ['token']);
+    }
+    const tenant = await this.tenant(r.tenantId);
+    return { view: await this.consumeOtp(r, tenant, flow, this.codeHash(flow.id, linkToken)), flow };
+  }
+
+  private async consumeOtp(r: FlowRequest, tenant: Tenant, flow: LoginFlow, presentedHash: string): Promise<FlowView> {
+    const otp = flow.otp!;
+    const em = this.em(r.tenantId);
+    if (otp.expiresAt < Date.now() / 1000) {
+      await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId }, { otp: null });
+      throw new AuthnError(AuthnErrorCode.CODE_EXPIRED, 'the code has expired; ask for a new one', ['code']);
+    }
+    if (!otp.userId || !safeEqualStrings(otp.codeHash, presentedHash)) return this.wrongAnswer(r, flow, otp.step === 'second' ? otp.channel : null, wrongCode());
+    // Single use: only the request that clears this exact code goes on.
+    const taken = await em.getConnection().execute(
+      "update login_flow set otp = null, updated_at = now() where id = ? and tenant_id = ? and otp->>'codeHash' = ?",
+      [flow.id, r.tenantId, otp.codeHash], 'run') as { affectedRows?: number };
+    assertThat((taken.affectedRows ?? 0) === 1, wrongCode);
+    flow.otp = null;
+    const user = await em.findOneOrFail(User, { id: otp.userId, tenant: r.tenantId });
+    const amr = otp.channel === 'phone_otp' ? ['sms'] : ['otp', 'email'];
+    if (otp.channel !== 'phone_otp' && !user.emailVerified) await em.nativeUpdate(User, { id: user.id, tenant: r.tenantId }, { emailVerified: true });
+    if (otp.step === 'second') await this.secondFactorProven(r, tenant, flow, amr, otp.channel);
+    else await this.identified(r, tenant, flow, user, amr);
+    return this.view(tenant, flow);
+  }
+
+  private async totp(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<FlowView> {
+    const code = str(input.code, 12)?.replace(/\s/g, '') ?? '';
+    assertThat(/^\d{6}$/.test(code), new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter the 6-digit code from your authenticator app', ['code']));
+    const ok = await this.deps.factors.verifyTotpCode(this.em(r.tenantId), r.tenantId, flow.userId!, code);
+    if (!ok) return this.wrongAnswer(r, flow, 'totp', wrongCode());
+    await this.secondFactorProven(r, tenant, flow, ['otp'], 'totp');
+    return this.view(tenant, flow);
+  }
+
+  private async recoveryCode(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<FlowView> {
+    const code = str(input.code, 40) ?? '';
+    assertThat(code.trim().length > 0, new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter one of your recovery codes', ['code']));
+    const ok = await this.deps.factors.useRecoveryCode(this.em(r.tenantId), r.tenantId, flow.userId!, code);
+    if (!ok) return this.wrongAnswer(r, flow, 'recovery_code', new AuthnError(AuthnErrorCode.INVALID_CODE, 'that recovery code is not right or was already used', ['code']));
+    await this.secondFactorProven(r, tenant, flow, ['rc'], 'recovery_code');
+    return this.view(tenant, flow);
+  }
+
+  private async passkey(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<FlowView> {
+    assertThat(this.deps.passkeys, new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'passkeys are not available', ['method']));
+    const challenge = flow.webauthnChallenge;
+    assertThat(challenge, outOfOrder('ask for passkey options first'));
+    const em = this.em(r.tenantId);
+    // The challenge is single use whatever the outcome.
+    const taken = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, webauthnChallenge: challenge }, { webauthnChallenge: null });
+    assertThat(taken === 1, outOfOrder('ask for passkey options first'));
+    let proven: { userId: string; userVerified: boolean };
+    try {
+      proven = await this.deps.passkeys.verifyAssertion(em, tenant, challenge, input.response, flow.userId ?? null);
+    } catch (err) {
+      const message = err instanceof AuthnError ? err.message : 'the passkey response could not be verified';
+      return this.wrongAnswer(r, flow, flow.state === 'second_factor' ? 'passkey' : null, new AuthnError(AuthnErrorCode.WEBAUTHN_FAILED, message, ['response']));
+    }
+    const amr = proven.userVerified ? ['hwk', 'user'] : ['hwk'];
+    if (flow.state === 'second_factor') {
+      await this.secondFactorProven(r, tenant, flow, amr, 'passkey');
+    } else {
+      const user = await em.findOne(User, { id: proven.userId, tenant: r.tenantId });
+      assertThat(user?.status === 'active', new AuthnError(AuthnErrorCode.WEBAUTHN_FAILED, 'this passkey cannot sign in', ['response']));
+      await this.identified(r, tenant, flow, user, amr);
+    }
+    return this.view(tenant, flow);
+  }
+
+  /** Stores a fresh WebAuthn challenge on the flow (the passkey service builds the options). */
+  async setWebauthnChallenge(tenantId: string, flow: LoginFlow, challenge: string): Promise<void> {
+    await this.em(tenantId).nativeUpdate(LoginFlow, { id: flow.id, tenant: tenantId }, { webauthnChallenge: challenge });
+    flow.webauthnChallenge = challenge;
+  }
+
+  private async anonymous(r: FlowRequest, tenant: Tenant, flow: LoginFlow): Promise<FlowView> {
+    const em = this.em(r.tenantId);
+    const id = uuid();
+    const user = em.create(User, { id, tenant: r.tenantId, email: `anonymous+${id}@anonymous.invalid`, isAnonymous: true, status: 'active' } as never);
+    recordEvent(em, { tenantId: r.tenantId, type: 'User.Anonymous.Created', actor: this.systemActor(r), requestId: r.requestId, target: { type: 'User', id }, payload: { userId: id } });
+    await em.flush();
+    await notifyOutbox(em);
+    await this.identified(r, tenant, flow, user, ['anon']);
+    return this.view(tenant, flow);
+  }
+
+  /** A wrong answer: counted; at MAX_FAILURES the flow is destroyed. Throws `error` (or FLOW_FAILED). */
+  private async wrongAnswer(r: FlowRequest, flow: LoginFlow, secondFactor: string | null, error: AuthnError): Promise<never> {
+    const em = this.em(r.tenantId);
+    const rows = await em.getConnection().execute<{ failures: number }[]>(
+      `update login_flow set failures = failures + 1, state = case when failures + 1 >= ? then 'failed' else state end, otp = case when failures + 1 >= ? then null else otp end, updated_at = now()
+       where id = ? and tenant_id = ? returning failures`, [MAX_FAILURES, MAX_FAILURES, flow.id, r.tenantId], 'all');
+    const failures = rows[0]?.failures ?? MAX_FAILURES;
+    if (secondFactor && flow.userId) {
+      recordEvent(em, {
+        tenantId: r.tenantId, type: 'Mfa.Challenge.Failed', actor: this.systemActor(r), requestId: r.requestId, target: { type: 'User', id: flow.userId },
+        payload: { userId: flow.userId, factor: secondFactor, challengeId: flow.id, reason: failures >= MAX_FAILURES ? 'too_many_failures' : 'wrong_answer' },
+      });
+    } else {
+      recordEvent(em, {
+        tenantId: r.tenantId, type: 'Login.Failed', actor: this.systemActor(r), requestId: r.requestId,
+        payload: { reason: failures >= MAX_FAILURES ? 'too_many_failures' : 'invalid_code', ip: r.ip ?? undefined },
+      });
+    }
+    await em.flush();
+    await notifyOutbox(em);
+    if (failures >= MAX_FAILURES) throw new AuthnError(AuthnErrorCode.FLOW_FAILED, 'too many wrong answers: this sign-in was stopped; start again', ['code']);
+    throw error;
+  }
+
+  // ---------------------------------------------------------------- policy
+
+  /**
+   * The first factor is proven: decide whether (and why) a second is needed. Reasons: tenant
+   * policy, a role in the tenant's MFA role list, the client's acr_values, and adaptive risk
+   * (new device or network, only when the user has a second factor to answer with).
+   */
+  private async identified(r: FlowRequest, tenant: Tenant, flow: LoginFlow, user: User, amr: string[], opts: { stepUp?: boolean } = {}): Promise<void> {
+    const em = this.em(r.tenantId);
+    if (flow.userId && flow.userId !== user.id) throw outOfOrder('this sign-in belongs to another account');
+    const reasons: string[] = [];
+    const strongFirst = amr.includes('hwk') && amr.includes('user');
+    if (!amr.includes('anon') && !strongFirst) {
+      if (tenant.mfaPolicy === 'required') reasons.push('tenant_policy');
+      if (tenant.mfaRequiredRoles.length && await this.holdsRole(em, r.tenantId, user.id, tenant.mfaRequiredRoles)) reasons.push('role_policy');
+      if (acrLevel(flow.requestedAcr) >= 2) reasons.push('acr_values');
+    }
+    flow.userId = user.id;
+    flow.amr = amr;
+    const secondFactors = amr.includes('anon') ? [] : await this.availableSecondFactors(tenant, flow);
+    if (!amr.includes('anon') && !strongFirst && tenant.adaptiveMfa && !opts.stepUp) {
+      const risk = await assessRisk(em, r.tenantId, user.id, flow.deviceHash ?? null, r.ip);
+      if (risk.signals.length) {
+        if (secondFactors.length) reasons.push('risk');
+        recordEvent(em, {
+          tenantId: r.tenantId, type: 'Risk.Elevated', actor: this.systemActor(r), requestId: r.requestId, target: { type: 'User', id: user.id },
+          payload: { userId: user.id, signals: risk.signals, secondFactorRequired: secondFactors.length > 0, ip: r.ip ?? undefined },
+        });
+      }
+    }
+    const hard = reasons.some((x) => x !== 'risk');
+    const state = reasons.length && secondFactors.length ? 'second_factor'
+      : hard && tenant.mfaMethods.includes('totp') ? 'enroll_mfa'
+        : 'authenticated';
+    assertThat(!(hard && state === 'authenticated'), new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'a second factor is required but none can be used; ask an administrator', ['method']));
+    const moved = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: flow.state }, {
+      userId: user.id, amr, state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null,
+    });
+    assertThat(moved === 1, outOfOrder('this step was already answered'));
+    Object.assign(flow, { state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null });
+    await em.flush();
+    await notifyOutbox(em);
+  }
+
+  private async holdsRole(em: EntityManager, tenantId: string, userId: string, roles: string[]): Promise<boolean> {
+    const rows = await em.getConnection().execute<{ one: number }[]>(
+      `select 1 as one from role_assignment ra join role r on r.id = ra.role_id
+       where ra.tenant_id = ? and r.name = any(?::text[]) and (ra.user_id = ? or ra.group_id in (select group_id from group_member where user_id = ?)) limit 1`,
+      [tenantId, `{${roles.map((x) => `"${x.replace(/["\\]/g, '')}"`).join(',')}}`, userId, userId], 'all');
+    return rows.length > 0;
+  }
+
+  private async secondFactorProven(r: FlowRequest, tenant: Tenant, flow: LoginFlow, amr: string[], factor: string): Promise<void> {
+    const em = this.em(r.tenantId);
+    const all = [...new Set([...flow.amr, ...amr, 'mfa'])];
+    const moved = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: flow.state }, { amr: all, state: 'authenticated', otp: null });
+    assertThat(moved === 1, outOfOrder('this step was already answered'));
+    Object.assign(flow, { amr: all, state: 'authenticated', otp: null });
+    recordEvent(em, {
+      tenantId: r.tenantId, type: 'Mfa.Challenge.Verified', actor: this.systemActor(r), requestId: r.requestId, target: { type: 'User', id: flow.userId! },
+      payload: { userId: flow.userId!, factor, challengeId: flow.id },
+    });
+    await em.flush();
+    await notifyOutbox(em);
+    void tenant;
+  }
+
+  // ---------------------------------------------------------------- enrolment during sign-in
+
+  /** In `enroll_mfa`: a new TOTP secret to scan (the next `totp` answer confirms it). */
+  async beginEnrolment(r: FlowRequest, token: string | null | undefined): Promise<TotpEnrolment> {
+    const flow = await this.load(r.tenantId, token);
+    assertThat(flow.state === 'enroll_mfa', outOfOrder('no enrolment is due at this step'));
+    const tenant = await this.tenant(r.tenantId);
+    const em = this.em(r.tenantId);
+    const user = await em.findOneOrFail(User, { id: flow.userId!, tenant: r.tenantId });
+    const enrolment = await this.deps.factors.beginTotp(em, r.tenantId, user.id, { issuer: tenant.name, account: user.email });
+    await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId }, { data: { ...flow.data, enrolling: enrolment.authenticatorId } });
+    return enrolment;
+  }
+
+  private async confirmEnrolment(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<StepResult> {
+    const enrolling = flow.data.enrolling;
+    assertThat(typeof enrolling === 'string', outOfOrder('start the enrolment first'));
+    const em = this.em(r.tenantId);
+    let recoveryCodes: string[] | null;
+    try {
+      ({ recoveryCodes } = await this.deps.factors.confirmTotp(em, r.tenantId, flow.userId!, enrolling, str(input.code, 12)?.replace(/\s/g, '') ?? '',
+        { kind: 'user', id: flow.userId!, tenantId: r.tenantId }, r.requestId));
+    } catch (err) {
+      if (err instanceof AuthnError && err.code === AuthnErrorCode.INVALID_CODE) return this.wrongAnswer(r, flow, 'totp', err);
+      throw err;
+    }
+    await this.secondFactorProven(r, tenant, flow, ['otp'], 'totp');
+    return { view: await this.view(tenant, flow), ...(recoveryCodes ? { recoveryCodes } : {}) };
+  }
+
+  // ---------------------------------------------------------------- hand-over
+
+  /**
+   * Ends the flow: the login challenge is accepted with the acr and amr really proven, or (no
+   * authorization request) an SSO session is created. The device is remembered for adaptive MFA.
+   */
+  async complete(r: FlowRequest, token: string | null | undefined, input: { remember?: boolean } = {}): Promise<CompleteResult> {
+    const flow = await this.load(r.tenantId, token);
+    assertThat(flow.state === 'authenticated', outOfOrder(flow.state === 'identify' ? 'sign in first' : 'a second factor is still required'));
+    const em = this.em(r.tenantId);
+    const tenant = await this.tenant(r.tenantId);
+    const moved = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: 'authenticated' }, { state: 'completed' });
+    assertThat(moved === 1, notFound);
+    const userId = flow.userId!;
+    const acr = acrFor(flow.amr);
+    const remember = input.remember ?? true;
+    if (flow.deviceHash) await rememberDevice(em, r.tenantId, userId, flow.deviceHash, r.ip, r.userAgent);
+    if (flow.interactionId) {
+      const { redirect_to } = await this.deps.interactions.acceptLogin(r.tenantId, r.slug, { interactionId: flow.interactionId }, {
+        subject: userId, remember, acr, amr: flow.amr,
+      }, { kind: 'user', id: userId, tenantId: r.tenantId }, r.requestId);
+      return { redirectTo: redirect_to, userId };
+    }
+    const ttl = tenant.sessionTtl;
+    const { session, token: sessionToken } = await this.deps.sessions.create(r.tenantId, {
+      subject: userId, authTime: Math.floor(Date.now() / 1000), acr, amr: flow.amr, ttlSeconds: ttl, ip: r.ip ?? undefined, userAgent: r.userAgent ?? undefined,
+    });
+    recordEvent(em, {
+      tenantId: r.tenantId, type: 'Login.Succeeded', actor: { kind: 'user', id: userId, tenantId: r.tenantId }, requestId: r.requestId, target: { type: 'User', id: userId },
+      payload: { userId, amr: flow.amr, acr, sessionId: session.id },
+    });
+    await em.flush();
+    await notifyOutbox(em);
+    return { session: { id: session.id, token: sessionToken, ttlSeconds: ttl, remember }, userId };
+  }
+}

@@ -1,0 +1,32 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { uuid } from '../../crypto/random.js';
+import { KnownDevice } from './authn.entity.js';
+
+/**
+ * Adaptive MFA signals: `new_device` (this browser's device cookie never completed a sign-in
+ * for the user) and `new_network` (a known device, but from another /24 (IPv4) or /48 (IPv6)).
+ * A user's very first sign-in has nothing to compare with and raises nothing.
+ */
+export function networkOf(ip: string | null): string | null {
+  if (!ip) return null;
+  const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.\d+$/.exec(ip);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  if (ip.includes(':')) return `${ip.split(':').slice(0, 3).join(':')}::/48`;
+  return ip;
+}
+
+export async function assessRisk(em: EntityManager, tenantId: string, userId: string, deviceHash: string | null, ip: string | null): Promise<{ signals: string[] }> {
+  const devices = await em.find(KnownDevice, { tenant: tenantId, user: userId }, { limit: 200 });
+  if (!devices.length) return { signals: [] };
+  const known = deviceHash ? devices.find((d) => d.deviceHash === deviceHash) : undefined;
+  if (!known) return { signals: ['new_device'] };
+  const network = networkOf(ip);
+  return { signals: network && known.network && known.network !== network ? ['new_network'] : [] };
+}
+
+export async function rememberDevice(em: EntityManager, tenantId: string, userId: string, deviceHash: string, ip: string | null, userAgent: string | null): Promise<void> {
+  await em.getConnection().execute(
+    `insert into known_device (id, tenant_id, user_id, device_hash, network, user_agent, created_at, last_seen_at) values (?, ?, ?, ?, ?, ?, now(), now())
+     on conflict (user_id, device_hash) do update set network = excluded.network, user_agent = excluded.user_agent, last_seen_at = now()`,
+    [uuid(), tenantId, userId, deviceHash, networkOf(ip), userAgent?.slice(0, 300) ?? null], 'run', em.getTransactionContext());
+}
