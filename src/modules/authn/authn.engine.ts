@@ -374,12 +374,7 @@ export class AuthnEngine {
   async consumeMagicLink(r: FlowRequest, flowToken: string | null | undefined, linkToken: string): Promise<{ view: FlowView; flow: LoginFlow }> {
     assertThat(/^[A-Za-z0-9_-]{43}$/.test(linkToken ?? ''), () => new AuthnError(AuthnErrorCode.INVALID_CODE, 'this sign-in link is not valid', ['token']));
     const em = this.em(r.tenantId);
-    let flow: LoginFlow | null = null;
-    try {
-      flow = await this.load(r.tenantId, flowToken);
-    } catch {
-      flow = null;
-    }
+    const flow = await this.load(r.tenantId, flowToken).catch(() => null);
     if (!flow || flow.otp?.channel !== 'magic_link' || !safeEqualStrings(flow.otp.codeHash, this.codeHash(flow.id, linkToken))) {
       const rows = await em.getConnection().execute<{ id: string; otp: PendingOtp }[]>(
         "select id, otp from login_flow where tenant_id = ? and expires_at > now() and state not in ('completed', 'failed') and otp->>'channel' = 'magic_link' and created_at > now() - interval '1 hour'",
