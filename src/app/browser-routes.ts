@@ -1,6 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { randomToken } from '../crypto/random.js';
-import { safeEqualStrings } from '../crypto/secrets.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authorizeEndpoint } from '../protocol/endpoints/authorize/index.js';
 import { resumeEndpoint } from '../protocol/endpoints/authorize/resume.js';
 import type { AuthorizeHttpRequest, AuthorizeOutcome, CookieDirective } from '../protocol/endpoints/authorize/authorize-context.js';
@@ -8,42 +6,23 @@ import { endSessionEndpoint } from '../protocol/endpoints/end-session/index.js';
 import type { IssuerRecord } from '../protocol/ports.js';
 import { issuerUrl } from '../protocol/request.js';
 import { InteractionError } from '../modules/interaction/index.js';
-import { consentPage, errorPage, formPostPage, loggedOutPage, loginPage, logoutConfirmPage } from '../modules/interaction/pages/hosted-pages.js';
-import { tenantEm } from '../db/tenant-em.js';
-import { recordEvent, notifyOutbox } from '../events/outbox.js';
+import { consentPage, errorPage, formPostPage, loggedOutPage, logoutConfirmPage } from '../modules/interaction/pages/hosted-pages.js';
 import type { Container } from './container.js';
 import { readCookies, setCookie } from './cookies.js';
+import { COOKIE, pageKit, type PageReq } from './page-kit.js';
 
-type Req = FastifyRequest<{ Params: { slug: string } }>;
+type Req = PageReq;
 
-export const COOKIE = { session: 'signet_session', binding: 'signet_binding', csrf: 'signet_csrf' } as const;
-const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
+export { COOKIE };
 
 /**
- * The browser-facing surface of each issuer: /oauth/authorize (+ resume), the hosted login and
- * consent pages, and /oauth/end-session. Pages are plain HTML forms (no JavaScript needed),
- * CSRF-protected with a double-submit cookie, never framed.
+ * The browser-facing surface of each issuer: /oauth/authorize (+ resume), the hosted consent
+ * page, and /oauth/end-session (the hosted login lives in login-routes.ts). Pages are plain
+ * HTML forms (no JavaScript needed), CSRF-protected with a double-submit cookie, never framed.
  */
 export function registerBrowserRoutes(app: FastifyInstance, c: Container): void {
+  const { cookiePath, html, withTenant, params, field, csrfFor, csrfOk, pageError } = pageKit(c);
   const secure = c.settings.secureCookies;
-  const cookiePath = (slug: string) => `/t/${slug}/`;
-
-  const html = (reply: FastifyReply, status: number, body: string) =>
-    reply.code(status).headers({
-      'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', pragma: 'no-cache',
-      'content-security-policy': PAGE_CSP, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff',
-    }).send(body);
-
-  const withTenant = (handler: (req: Req, reply: FastifyReply, t: IssuerRecord) => Promise<unknown>) => async (req: Req, reply: FastifyReply) => {
-    const t = await c.issuers.findBySlug(req.params.slug);
-    if (!t) return html(reply, 404, errorPage({ tenantName: 'Signet', error: 'not_found', description: 'unknown issuer', requestId: req.id }));
-    return handler(req, reply, t);
-  };
-
-  const params = (req: FastifyRequest): Record<string, string | string[]> => {
-    const source = req.method === 'POST' ? req.body : req.query;
-    return source && typeof source === 'object' && !('__unparsed' in source) ? (source as Record<string, string | string[]>) : {};
-  };
 
   const httpRequest = (req: Req, t: IssuerRecord): AuthorizeHttpRequest => {
     const cookies = readCookies(req);
@@ -74,77 +53,6 @@ export function registerBrowserRoutes(app: FastifyInstance, c: Container): void 
     handler: withTenant(async (req, reply, t) => send(reply, req, t, await authorizeEndpoint(httpRequest(req, t), c.ports, c.settings))),
   });
   app.get('/t/:slug/oauth/authorize/resume', withTenant(async (req, reply, t) => send(reply, req, t, await resumeEndpoint(httpRequest(req, t), c.ports, c.settings))));
-
-  // --- CSRF: double-submit cookie (HttpOnly, SameSite=Strict) echoed in a hidden field ---
-  const csrfFor = (req: Req, reply: FastifyReply, t: IssuerRecord): string => {
-    let token = readCookies(req)[COOKIE.csrf];
-    if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
-      token = randomToken(32);
-      setCookie(reply, COOKIE.csrf, token, { path: cookiePath(t.slug), secure, sameSite: 'Strict' });
-    }
-    return token;
-  };
-  const csrfOk = (req: Req): boolean => {
-    const cookie = readCookies(req)[COOKIE.csrf];
-    const field = (params(req).csrf_token as string | undefined) ?? '';
-    return Boolean(cookie) && typeof field === 'string' && safeEqualStrings(cookie!, field);
-  };
-  const field = (req: Req, name: string): string | undefined => {
-    const v = params(req)[name];
-    return typeof v === 'string' ? v : undefined;
-  };
-  const pageError = (reply: FastifyReply, req: Req, t: IssuerRecord, status: number, error: string, description: string) =>
-    html(reply, status, errorPage({ tenantName: t.name, error, description, requestId: req.id }));
-
-  // --- hosted login ---
-  const renderLogin = async (req: Req, reply: FastifyReply, t: IssuerRecord, challenge: string, status: number, extra: { error?: string; email?: string } = {}) => {
-    const view = await c.services.interactions.getLogin(t.tenantId, challenge);
-    return html(reply, status, loginPage({
-      tenantName: t.name, clientName: view.client.client_name, challenge, csrf: csrfFor(req, reply, t),
-      email: extra.email ?? view.oidc_context.login_hint, error: extra.error, action: `/t/${t.slug}/login`,
-    }));
-  };
-
-  app.get('/t/:slug/login', withTenant(async (req, reply, t) => {
-    const challenge = field(req, 'login_challenge');
-    if (!challenge) return pageError(reply, req, t, 400, 'invalid_request', "missing required parameter 'login_challenge'");
-    try {
-      return await renderLogin(req, reply, t, challenge, 200);
-    } catch (err) {
-      if (err instanceof InteractionError) return pageError(reply, req, t, 400, 'invalid_request', err.message);
-      throw err;
-    }
-  }));
-
-  app.post('/t/:slug/login', withTenant(async (req, reply, t) => {
-    const challenge = field(req, 'login_challenge');
-    if (!challenge) return pageError(reply, req, t, 400, 'invalid_request', "missing required parameter 'login_challenge'");
-    if (!csrfOk(req)) return pageError(reply, req, t, 403, 'invalid_request', 'the form has expired; go back and try again');
-    const email = field(req, 'email') ?? '';
-    const password = field(req, 'password') ?? '';
-    try {
-      const view = await c.services.interactions.getLogin(t.tenantId, challenge);
-      const em = tenantEm(c.orm, t.tenantId);
-      const user = await c.services.users.authenticate(em, t.tenantId, email, password);
-      if (!user) {
-        recordEvent(em, {
-          tenantId: t.tenantId, type: 'Login.Failed', requestId: req.id,
-          actor: { kind: 'system', id: 'hosted-login', tenantId: t.tenantId },
-          payload: { clientId: view.client.client_id, reason: 'invalid_credentials', ip: req.ip },
-        });
-        await em.flush();
-        await notifyOutbox(em);
-        return await renderLogin(req, reply, t, challenge, 401, { error: 'Incorrect email or password.', email });
-      }
-      const { redirect_to } = await c.services.interactions.acceptLogin(t.tenantId, t.slug, challenge, {
-        subject: user.id, remember: field(req, 'remember') === '1', acr: '0', amr: ['pwd'],
-      }, { kind: 'user', id: user.id, tenantId: t.tenantId }, req.id);
-      return reply.code(303).header('location', redirect_to).header('cache-control', 'no-store').send();
-    } catch (err) {
-      if (err instanceof InteractionError) return pageError(reply, req, t, 400, 'invalid_request', err.message);
-      throw err;
-    }
-  }));
 
   // --- hosted consent ---
   app.get('/t/:slug/consent', withTenant(async (req, reply, t) => {

@@ -14,6 +14,7 @@ import { registerCors } from './cors.js';
 import { registerBrowserRoutes } from './browser-routes.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerAuthnRoutes } from './authn-routes.js';
+import { registerLoginRoutes } from './login-routes.js';
 import { authenticate, createRequestContext, TENANT_HEADER } from './request-context.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -128,6 +129,7 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
   registerBrowserRoutes(app, c);
   registerAdminRoutes(app, c);
   registerAuthnRoutes(app, c);
+  registerLoginRoutes(app, c);
 
   const apollo = await createApollo(c.log, {
     production: c.config.nodeEnv === 'production', introspection: c.config.graphqlIntrospection,

@@ -15,6 +15,7 @@ import type { MailTransport, SmsTransport } from '../notification/index.js';
 import { Tenant } from '../tenant/tenant.entity.js';
 import { User } from '../user/user.entity.js';
 import { LoginFlow, type FlowPurpose, type PendingOtp } from './authn.entity.js';
+import { passwordVerifications } from './authn.metrics.js';
 import { AuthnError, AuthnErrorCode } from './authn.errors.js';
 import type { FactorService, TotpEnrolment } from './factors.service.js';
 import type { LoginThrottle } from './throttle.js';
@@ -150,7 +151,7 @@ export class AuthnEngine {
    * browser's SSO session is only too weak (acr_values asks for more), the user is identified from
    * it and only the second factor is asked (step-up).
    */
-  async start(r: FlowRequest, input: { purpose?: FlowPurpose; loginChallenge?: string | null; sessionToken?: string | null } = {}): Promise<{ flow: LoginFlow; token: string; view: FlowView }> {
+  async start(r: FlowRequest, input: { purpose?: FlowPurpose; loginChallenge?: string | null; sessionToken?: string | null; data?: Record<string, unknown> } = {}): Promise<{ flow: LoginFlow; token: string; view: FlowView }> {
     const purpose = input.purpose ?? 'login';
     const tenant = await this.tenant(r.tenantId);
     if (purpose === 'registration') assertThat(tenant.selfRegistration, new AuthnError(AuthnErrorCode.REGISTRATION_DISABLED, 'this tenant does not allow sign-up', ['purpose']));
@@ -174,6 +175,7 @@ export class AuthnEngine {
       id: uuid(), tenant: r.tenantId, tokenHash: sha256Hex(token), purpose, state: 'identify', interactionId, requestedAcr,
       ip: r.ip?.slice(0, 64) ?? null, userAgent: r.userAgent?.slice(0, 300) ?? null,
       deviceHash: r.deviceToken ? sha256Hex(r.deviceToken) : null, expiresAt: new Date(Date.now() + FLOW_TTL_SECONDS * 1000),
+      data: input.data ?? {},
     });
     await em.flush();
     if (preUser) {
@@ -292,6 +294,7 @@ export class AuthnEngine {
     }
     const user = await em.findOne(User, { email, tenant: r.tenantId }, { populate: ['passwordHash'] as never });
     const hash = user?.passwordHash ?? (await dummyPasswordHash());
+    passwordVerifications.inc();
     const ok = (await verifyPassword(password, hash)) && Boolean(user?.passwordHash) && user!.status === 'active';
     await reservation.release(ok);
     if (!ok) {
@@ -454,6 +457,12 @@ export class AuthnEngine {
     return this.view(tenant, flow);
   }
 
+  /** Remembers a choice made on a page for later steps (e.g. "keep me signed in"). */
+  async setData(tenantId: string, flow: LoginFlow, patch: Record<string, unknown>): Promise<void> {
+    flow.data = { ...flow.data, ...patch };
+    await this.em(tenantId).nativeUpdate(LoginFlow, { id: flow.id, tenant: tenantId }, { data: flow.data });
+  }
+
   /** Stores a fresh WebAuthn challenge on the flow (the passkey service builds the options). */
   async setWebauthnChallenge(tenantId: string, flow: LoginFlow, challenge: string): Promise<void> {
     await this.em(tenantId).nativeUpdate(LoginFlow, { id: flow.id, tenant: tenantId }, { webauthnChallenge: challenge });
@@ -607,7 +616,7 @@ export class AuthnEngine {
     assertThat(moved === 1, notFound);
     const userId = flow.userId!;
     const acr = acrFor(flow.amr);
-    const remember = input.remember ?? true;
+    const remember = input.remember ?? flow.data.remember !== false;
     if (flow.deviceHash) await rememberDevice(em, r.tenantId, userId, flow.deviceHash, r.ip, r.userAgent);
     if (flow.interactionId) {
       const { redirect_to } = await this.deps.interactions.acceptLogin(r.tenantId, r.slug, { interactionId: flow.interactionId }, {

@@ -10,24 +10,6 @@ const SCOPE_TEXT: Record<string, string> = {
   offline_access: 'Stay signed in (access while you are away)',
 };
 
-export function loginPage(o: { tenantName: string; clientName: string; challenge: string; csrf: string; email?: string; error?: string; action: string }): string {
-  return page({
-    title: 'Sign in', tenantName: o.tenantName,
-    body: `<p>to continue to <strong>${h(o.clientName)}</strong></p>
-${o.error ? `<p class="error" role="alert">${h(o.error)}</p>` : ''}
-<form method="post" action="${h(o.action)}">
-<input type="hidden" name="login_challenge" value="${h(o.challenge)}">
-<input type="hidden" name="csrf_token" value="${h(o.csrf)}">
-<label for="email">Email</label>
-<input id="email" name="email" type="email" autocomplete="username" required value="${h(o.email ?? '')}" ${o.email ? '' : 'autofocus'}>
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required ${o.email ? 'autofocus' : ''}>
-<label class="check"><input type="checkbox" name="remember" value="1" checked> Keep me signed in</label>
-<button type="submit">Sign in</button>
-</form>`,
-  });
-}
-
 export function consentPage(o: { tenantName: string; clientName: string; challenge: string; csrf: string; scopes: string[]; claims: string[]; action: string }): string {
   const items = o.scopes.map((s) => `<li>${h(SCOPE_TEXT[s] ?? s)} <span class="muted">(${h(s)})</span></li>`).join('');
   const claims = o.claims.length ? `<p>It also asks for: ${o.claims.map((c) => `<code>${h(c)}</code>`).join(', ')}</p>` : '';

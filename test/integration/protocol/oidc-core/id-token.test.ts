@@ -30,7 +30,8 @@ describe('OIDC Core §2 / §3.1.3.6 / §3.1.3.7 ID token', () => {
     expect(payload.aud).toBe(c.clientId);
     expect(payload.azp).toBe(c.clientId);
     expect(payload.nonce).toBe('n-0S6_WzA2Mj');
-    expect(payload.acr).toBe('0');
+    // One factor (password) through the hosted login: acr sfa (src/protocol/interaction/acr.ts).
+    expect(payload.acr).toBe('urn:signet:acr:sfa');
     expect(payload.amr).toEqual(['pwd']);
     expect(typeof payload.sid).toBe('string');
     expect((payload.sid as string).length).toBeGreaterThan(0);
