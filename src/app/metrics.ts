@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { readPurged } from '../jobs/sweep-metrics.js';
+import { passwordVerifications } from '../modules/authn/index.js';
 
 /** Prometheus metrics of one process (`/metrics` on serve). */
 export function createMetrics() {
@@ -15,6 +16,7 @@ export function createMetrics() {
     labelNames: ['method', 'route'] as const, registers: [registry],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   });
+  registry.registerMetric(passwordVerifications);
   return { registry, requests, latency };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
