@@ -580,7 +580,10 @@ export class AuthnEngine {
     const tenant = await this.tenant(r.tenantId);
     const em = this.em(r.tenantId);
     const user = await em.findOneOrFail(User, { id: flow.userId!, tenant: r.tenantId });
-    const enrolment = await this.deps.factors.beginTotp(em, r.tenantId, user.id, { issuer: tenant.name, account: user.email });
+    const label = { issuer: tenant.name, account: user.email };
+    const pending = typeof flow.data.enrolling === 'string' ? await this.deps.factors.pendingTotp(em, r.tenantId, user.id, flow.data.enrolling, label) : null;
+    if (pending) return pending;
+    const enrolment = await this.deps.factors.beginTotp(em, r.tenantId, user.id, label);
     await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId }, { data: { ...flow.data, enrolling: enrolment.authenticatorId } });
     return enrolment;
   }

@@ -86,6 +86,15 @@ export class FactorService {
     return { authenticatorId: id, secret: base32Encode(secret), otpauthUri: uri, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) };
   }
 
+  /** An enrolment started earlier and not yet proven (to show the same QR code again after a typo). */
+  async pendingTotp(em: EntityManager, tenantId: string, userId: string, authenticatorId: string, label: { issuer: string; account: string }): Promise<TotpEnrolment | null> {
+    const row = await em.findOne(Authenticator, { id: authenticatorId, tenant: tenantId, user: userId, kind: 'totp', confirmedAt: null }, { populate: ['secretSealed'] as never });
+    if (!row?.secretSealed) return null;
+    const secret = open(this.deps.masterKey, row.secretSealed, this.aad(tenantId, row.id));
+    const uri = otpauthUri(secret, label.issuer, label.account);
+    return { authenticatorId: row.id, secret: base32Encode(secret), otpauthUri: uri, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) };
+  }
+
   /**
    * Proves an enrolment with a first code. Returns fresh recovery codes when the user had none
    * (shown once). Emits Mfa.Factor.Enrolled.
