@@ -22,13 +22,14 @@ import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/ind
 import { OutboundPolicyResolver } from '../modules/outbound-policy/index.js';
 import { ORGANIZATION_RESOLVERS } from '../modules/organization/index.js';
 import { RBAC_RESOLVERS } from '../modules/rbac/index.js';
+import { AuthenticatorResolver } from '../modules/authn/index.js';
 import type { RequestContext } from '../shared/request-context.js';
 import type { Logger } from '../shared/logger.js';
 import { currentRequestId } from '../shared/request-scope.js';
 
 const RESOLVERS = [NodeResolver, ViewerResolver, TenantResolver, TenantConnectionResolver, AuditEventResolver, EventCatalogResolver, SecurityEventsResolver, AuditExportResolver, AuditRetentionResolver,
   WebhookResolver, WebhookDeliveryResolver, OutboundPolicyResolver, ClientResolver, UserResolver, UserConnectionResolver, InteractionResolver, SigningKeyResolver,
-  ...RBAC_RESOLVERS, ...ORGANIZATION_RESOLVERS] as const;
+  ...RBAC_RESOLVERS, ...ORGANIZATION_RESOLVERS, AuthenticatorResolver] as const;
 
 /** Resolvers that exist only when NODE_ENV !== 'production' (schema.graphql is printed in development mode). */
 const DEVELOPMENT_RESOLVERS = [DevMailboxResolver, DevTextMessagesResolver] as const;

@@ -62,6 +62,26 @@ export class FactorService {
     }));
   }
 
+  /** Confirmed factors of many users in two statements (GraphQL User.authenticators). */
+  async listMany(em: EntityManager, tenantId: string, userIds: readonly string[]): Promise<Map<string, FactorView[]>> {
+    const out = new Map<string, FactorView[]>(userIds.map((id) => [id, []]));
+    if (!userIds.length) return out;
+    const rows = await em.find(Authenticator, { tenant: tenantId, user: { $in: [...userIds] }, confirmedAt: { $ne: null } }, { orderBy: { createdAt: 'ASC', id: 'ASC' } });
+    const counts = rows.some((r) => r.kind === 'recovery_codes')
+      ? await em.getConnection().execute<{ user_id: string; n: string }[]>(
+        'select user_id, count(*) as n from recovery_code where tenant_id = ? and user_id = any(?::uuid[]) and used_at is null group by user_id',
+        [tenantId, `{${userIds.join(',')}}`], 'all', em.getTransactionContext())
+      : [];
+    const remaining = new Map(counts.map((c) => [c.user_id, Number(c.n)]));
+    for (const r of rows) {
+      out.get(r.user)?.push({
+        id: r.id, kind: r.kind, name: r.name, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt ?? null,
+        ...(r.kind === 'recovery_codes' ? { remaining: remaining.get(r.user) ?? 0 } : {}),
+      });
+    }
+    return out;
+  }
+
   /** The second-factor methods a user can answer now (before the tenant's allow-list is applied). */
   async secondFactorMethods(em: EntityManager, tenantId: string, userId: string): Promise<string[]> {
     const rows = await em.getConnection().execute<{ kind: AuthenticatorKind }[]>(

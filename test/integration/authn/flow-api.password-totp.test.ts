@@ -87,3 +87,46 @@ describe('flow API: password + TOTP (RFC 6238) with MFA required by tenant polic
     expect(after.body.error).toBe('flow_failed');
   });
 });
+
+describe('graph: administrators list and reset users\' second factors', () => {
+  let s: TestServer;
+  let t: TestTenant;
+  beforeAll(async () => {
+    s = await startTestServer();
+    t = await createTenant(s);
+    await updateSettings(s, t, { mfaPolicy: 'REQUIRED' });
+  });
+  afterAll(async () => s?.stop());
+
+  it('User.authenticators lists TOTP and recovery codes (no secret); userAuthenticatorDelete makes the user enrol again', async () => {
+    const subject = await createUser(s, t, { email: 'hedy@example.com', password: 'frequency-hopping-42' });
+    const f = new FlowClient(s, t);
+    await f.start();
+    await f.authenticate({ method: 'password', email: 'hedy@example.com', password: 'frequency-hopping-42' });
+    const secret = base32((await f.enroll()).body.secret as string);
+    expect((await f.authenticate({ method: 'totp', code: totp(secret, Date.now()) })).body.state).toBe('authenticated');
+
+    const list = await s.gql(`query { users(first: 5) { nodes { subject anonymous authenticators { id kind name remaining lastUsedAt } } } }`, {}, { token: t.token });
+    const user = (list.data as { users: { nodes: { subject: string; anonymous: boolean; authenticators: { id: string; kind: string; remaining: number | null }[] }[] } }).users.nodes.find((u) => u.subject === subject)!;
+    expect(user.anonymous).toBe(false);
+    expect(user.authenticators.map((a) => [a.kind, a.remaining])).toEqual([['TOTP', null], ['RECOVERY_CODES', 10]]);
+    expect(JSON.stringify(list.data)).not.toContain(f.flowToken);
+
+    const del = `mutation($input: UserAuthenticatorDeleteInput!) { userAuthenticatorDelete(input: $input) { deletedAuthenticatorId userErrors { code field } } }`;
+    const userId = (await s.gql(`query { users(first: 5) { nodes { id subject } } }`, {}, { token: t.token })).data as { users: { nodes: { id: string; subject: string }[] } };
+    const gid = userId.users.nodes.find((u) => u.subject === subject)!.id;
+    const unknown = await s.gql(del, { input: { userId: gid, authenticatorId: 'S1QXV0aGVudGljYXRvcjowMDAwMDAwMC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDA' } }, { token: t.token });
+    expect((unknown.data as { userAuthenticatorDelete: { userErrors: unknown[] } }).userAuthenticatorDelete.userErrors).toEqual([{ code: 'NOT_FOUND', field: ['input', 'authenticatorId'] }]);
+    const removed = await s.gql(del, { input: { userId: gid, authenticatorId: user.authenticators[0]!.id } }, { token: t.token });
+    expect((removed.data as { userAuthenticatorDelete: { deletedAuthenticatorId: string } }).userAuthenticatorDelete.deletedAuthenticatorId).toBe(user.authenticators[0]!.id);
+
+    // Recovery codes alone still answer the second factor; without them the user enrols again.
+    const g = new FlowClient(s, t);
+    await g.start();
+    expect((await g.authenticate({ method: 'password', email: 'hedy@example.com', password: 'frequency-hopping-42' })).body).toMatchObject({ state: 'second_factor', methods: ['recovery_code'] });
+    await s.gql(del, { input: { userId: gid, authenticatorId: user.authenticators[1]!.id } }, { token: t.token });
+    const h = new FlowClient(s, t);
+    await h.start();
+    expect((await h.authenticate({ method: 'password', email: 'hedy@example.com', password: 'frequency-hopping-42' })).body).toMatchObject({ state: 'enroll_mfa' });
+  });
+});

@@ -87,6 +87,8 @@ export class UserType extends NodeInterface {
   metadata!: Record<string, unknown> | null;
   @Field(() => UserStatusEnum, { description: 'Active, invited or suspended. Requires users:read.' })
   status!: UserStatusEnum;
+  @Field(() => Boolean, { description: 'A guest account from anonymous sign-in (its email is a placeholder under .invalid until the user upgrades it). Requires users:read.' })
+  anonymous!: boolean;
   @Field(() => DateTimeScalar, { description: 'When the user was created. Requires users:read.' })
   createdAt!: Date;
   @Field(() => DateTimeScalar, { description: 'When the user last changed. Requires users:read.' })
@@ -95,7 +97,7 @@ export class UserType extends NodeInterface {
 
 export function toUserType(u: User): UserType {
   return Object.assign(new UserType(), {
-    id: encodeGlobalId('User', u.id), uuid: u.id, subject: u.id, email: u.email, emailVerified: u.emailVerified, name: u.name ?? null,
+    id: encodeGlobalId('User', u.id), uuid: u.id, subject: u.id, email: u.email, emailVerified: u.emailVerified, name: u.name ?? null, anonymous: u.isAnonymous,
     givenName: u.givenName ?? null, familyName: u.familyName ?? null, middleName: u.middleName ?? null, nickname: u.nickname ?? null,
     preferredUsername: u.preferredUsername ?? null, picture: u.picture ?? null, website: u.website ?? null, gender: u.gender ?? null,
     birthdate: u.birthdate ?? null, zoneinfo: u.zoneinfo ?? null, locale: u.locale ?? null, phoneNumber: u.phoneNumber ?? null,
