@@ -17,6 +17,7 @@ import { Migration20261122185028_client_jwks_uri } from './Migration202611221850
 import { Migration20261122185148_tenant_token_ttls } from './Migration20261122185148_tenant_token_ttls.js';
 import { Migration20261122185914_client_cors_origins } from './Migration20261122185914_client_cors_origins.js';
 import { Migration20261122191647_authn_methods } from './Migration20261122191647_authn_methods.js';
+import { Migration20261122193049_org_mfa_required } from './Migration20261122193049_org_mfa_required.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122164339_initial', class: Migration20261122164339_initial },
@@ -32,4 +33,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122185148_tenant_token_ttls', class: Migration20261122185148_tenant_token_ttls },
   { name: 'Migration20261122185914_client_cors_origins', class: Migration20261122185914_client_cors_origins },
   { name: 'Migration20261122191647_authn_methods', class: Migration20261122191647_authn_methods },
+  { name: 'Migration20261122193049_org_mfa_required', class: Migration20261122193049_org_mfa_required },
 ];

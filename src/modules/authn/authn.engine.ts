@@ -160,9 +160,11 @@ export class AuthnEngine {
     let interactionId: string | null = null;
     let requestedAcr: string | null = null;
     let preUser: { userId: string; amr: string[] } | null = null;
+    let organization: string | null = null;
     if (input.loginChallenge) {
       const facts = await this.deps.interactions.loginFacts(r.tenantId, input.loginChallenge);
       interactionId = facts.interactionId;
+      organization = facts.organization;
       const level = requiredAcrLevel(facts.acrValues);
       requestedAcr = level >= 3 ? ACR.phr : level >= 2 ? ACR.mfa : null;
       const reauth = facts.prompt.includes('login') || facts.maxAge !== null;
@@ -175,7 +177,7 @@ export class AuthnEngine {
       id: uuid(), tenant: r.tenantId, tokenHash: sha256Hex(token), purpose, state: 'identify', interactionId, requestedAcr,
       ip: r.ip?.slice(0, 64) ?? null, userAgent: r.userAgent?.slice(0, 300) ?? null,
       deviceHash: r.deviceToken ? sha256Hex(r.deviceToken) : null, expiresAt: new Date(Date.now() + FLOW_TTL_SECONDS * 1000),
-      data: input.data ?? {},
+      data: { ...(input.data ?? {}), ...(organization ? { organization } : {}) },
     });
     await em.flush();
     if (preUser) {
@@ -520,6 +522,7 @@ export class AuthnEngine {
       if (tenant.mfaPolicy === 'required') reasons.push('tenant_policy');
       if (tenant.mfaRequiredRoles.length && await this.holdsRole(em, r.tenantId, user.id, tenant.mfaRequiredRoles)) reasons.push('role_policy');
       if (acrLevel(flow.requestedAcr) >= 2) reasons.push('acr_values');
+      if (typeof flow.data.organization === 'string' && await this.organizationRequiresMfa(em, r.tenantId, flow.data.organization)) reasons.push('organization_policy');
     }
     flow.userId = user.id;
     flow.amr = amr;
@@ -546,6 +549,12 @@ export class AuthnEngine {
     Object.assign(flow, { state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null });
     await em.flush();
     await notifyOutbox(em);
+  }
+
+  private async organizationRequiresMfa(em: EntityManager, tenantId: string, organizationId: string): Promise<boolean> {
+    if (!/^[0-9a-f-]{36}$/.test(organizationId)) return false;
+    const rows = await em.getConnection().execute<{ mfa_required: boolean }[]>('select mfa_required from organization where tenant_id = ? and id = ?', [tenantId, organizationId], 'all');
+    return rows[0]?.mfa_required === true;
   }
 
   private async holdsRole(em: EntityManager, tenantId: string, userId: string, roles: string[]): Promise<boolean> {

@@ -18,6 +18,8 @@ export const Organization = defineEntity({
     owner: p.manyToOne(User).mapToPk().deleteRule('set null').nullable(),
     /** The member the owner offered ownership to, until they accept (or the offer is replaced). */
     pendingOwner: p.manyToOne(User).mapToPk().deleteRule('set null').nullable(),
+    /** Sign-ins for this organization (authorization requests naming it) always need a second factor. */
+    mfaRequired: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -24,8 +24,8 @@ export const DOMAIN_CHALLENGE_LABEL = '_signet-challenge';
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 
-export interface OrganizationCreateInput { name: string; description?: string | null; ownerId?: string | null }
-export interface OrganizationUpdateInput { name?: string | null; description?: string | null }
+export interface OrganizationCreateInput { name: string; description?: string | null; ownerId?: string | null; mfaRequired?: boolean | null }
+export interface OrganizationUpdateInput { name?: string | null; description?: string | null; mfaRequired?: boolean | null }
 export interface InvitationCreateInput { organizationId: string; email: string; roleIds?: string[] | null; expiresInSeconds?: number | null }
 
 type Changes = Record<string, { before: unknown; after: unknown }>;
@@ -106,7 +106,7 @@ export class OrganizationService {
     const description = checkDescription(input.description);
     const em = this.fork(ctx);
     if (input.ownerId) await this.user(em, input.ownerId, ['input', 'ownerId']);
-    const org = em.create(Organization, { id: uuid(), tenant: ctx.tenant.id, name, description, owner: input.ownerId ?? null, pendingOwner: null });
+    const org = em.create(Organization, { id: uuid(), tenant: ctx.tenant.id, name, description, owner: input.ownerId ?? null, pendingOwner: null, mfaRequired: input.mfaRequired ?? false });
     this.event(em, ctx, 'Organization.Created', org.id, { name, ownerId: input.ownerId ?? null });
     if (input.ownerId) this.addMember(em, ctx, org.id, input.ownerId, []);
     await this.commit(em);
@@ -127,6 +127,10 @@ export class OrganizationService {
       const d = checkDescription(input.description);
       if (d !== (org.description ?? null)) changes.description = { before: org.description ?? null, after: d };
       org.description = d;
+    }
+    if (input.mfaRequired != null && input.mfaRequired !== org.mfaRequired) {
+      changes.mfaRequired = { before: org.mfaRequired, after: input.mfaRequired };
+      org.mfaRequired = input.mfaRequired;
     }
     if (Object.keys(changes).length) {
       this.event(em, ctx, 'Organization.Updated', id, { changes });

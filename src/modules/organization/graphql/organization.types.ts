@@ -65,6 +65,8 @@ export class OrganizationType extends NodeInterface {
   name!: string;
   @Field(() => String, { nullable: true, description: 'Description.' })
   description!: string | null;
+  @Field(() => Boolean, { description: 'Whether sign-ins for this organization (the `organization` authorization parameter) always need a second factor.' })
+  mfaRequired!: boolean;
   @Field(() => DateTimeScalar, { description: 'When the organization was created.' })
   createdAt!: Date;
   @Field(() => DateTimeScalar, { description: 'When the organization last changed.' })
@@ -73,7 +75,7 @@ export class OrganizationType extends NodeInterface {
 
 export const toOrganizationType = (o: Organization): OrganizationType => Object.assign(new OrganizationType(), {
   id: encodeGlobalId('Organization', o.id), uuid: o.id, organizationId: o.id, ownerId: o.owner ?? null, pendingOwnerId: o.pendingOwner ?? null,
-  name: o.name, description: o.description ?? null, createdAt: o.createdAt, updatedAt: o.updatedAt,
+  name: o.name, description: o.description ?? null, mfaRequired: o.mfaRequired, createdAt: o.createdAt, updatedAt: o.updatedAt,
 });
 
 @ObjectType('OrganizationMember', { description: 'A user\'s membership in an organization. Requires organizations:read.' })
@@ -142,12 +144,14 @@ export class OrganizationCreateInput {
   @Field(() => String, { description: 'Display name (1-200 characters).' }) name!: string;
   @Field(() => String, { nullable: true, description: 'Description.' }) description?: string | null;
   @Field(() => ID, { nullable: true, description: 'The owner (a user; becomes the first member).' }) ownerId?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Require a second factor for sign-ins to this organization (default false).' }) mfaRequired?: boolean | null;
 }
 
 @InputType('OrganizationUpdateInput', { description: 'Changes to an organization; omitted fields stay as they are.' })
 export class OrganizationUpdateInput {
   @Field(() => String, { nullable: true, description: 'New name.' }) name?: string | null;
   @Field(() => String, { nullable: true, description: 'New description.' }) description?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Require a second factor for sign-ins to this organization.' }) mfaRequired?: boolean | null;
 }
 
 @InputType('OrganizationMemberAddInput', { description: 'A user to add to an organization.' })
