@@ -23,7 +23,7 @@ import { ConsentService, GrantRecordStore } from '../modules/grant/index.js';
 import { InteractionRecordStore, InteractionService } from '../modules/interaction/index.js';
 import { BrowserSessionStore, SessionService } from '../modules/session/index.js';
 import { DevMailboxTransport, DevSmsTransport, UnconfiguredMailTransport, UnconfiguredSmsTransport } from '../modules/notification/index.js';
-import { AuthnEngine, FactorService, LoginThrottle } from '../modules/authn/index.js';
+import { AuthnEngine, FactorService, LoginThrottle, PasskeyService } from '../modules/authn/index.js';
 import { UserAccountStore, UserService } from '../modules/user/index.js';
 import { BACKCHANNEL_LOGOUT_QUEUE, BackchannelLogoutNotifier, type BackchannelLogoutJob } from '../jobs/backchannel-logout.js';
 import { BULL_PREFIX } from '../jobs/queues.js';
@@ -141,6 +141,7 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   const userService = new UserService({ sessions: sessionService, consents: consentService, mail, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) });
   const interactions = new InteractionService({ orm, clients: clientStore, accounts, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug) });
   const factors = new FactorService({ masterKey: master.key });
+  const passkeys = new PasskeyService({ publicUrl: config.publicUrl, redis });
   const services: Services = {
     webhooks, outboundPolicies, organizations, rbac,
     tenants, signingKeys, clients, auditLog: new AuditLogService(), auditExports: new AuditExportService(), auditRetention: new AuditRetentionService(config.auditRetentionDays), eventBus,
@@ -151,8 +152,9 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
     forgetKeys: (tenantId) => cacheBus.invalidate({ kind: 'keys', tenantId }),
     interactions,
     factors,
+    passkeys,
     authn: new AuthnEngine({
-      orm, throttle: new LoginThrottle(redis), factors, interactions, sessions, mail, sms, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug),
+      orm, throttle: new LoginThrottle(redis), factors, interactions, sessions, mail, sms, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug), passkeys,
     }),
   };
   const verifier = new ManagementTokenVerifier({ publicUrl: config.publicUrl, audience: settings.managementAudience, issuers, keys });

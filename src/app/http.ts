@@ -14,6 +14,7 @@ import { registerCors } from './cors.js';
 import { registerBrowserRoutes } from './browser-routes.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { registerAuthnRoutes } from './authn-routes.js';
+import { registerPasskeyRoutes } from './passkey-routes.js';
 import { registerLoginRoutes } from './login-routes.js';
 import { authenticate, createRequestContext, TENANT_HEADER } from './request-context.js';
 
@@ -129,6 +130,7 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
   registerBrowserRoutes(app, c);
   registerAdminRoutes(app, c);
   registerAuthnRoutes(app, c);
+  registerPasskeyRoutes(app, c);
   registerLoginRoutes(app, c);
 
   const apollo = await createApollo(c.log, {

@@ -11,7 +11,7 @@ import type { WebhookService } from '../modules/webhook/index.js';
 import type { OutboundPolicyService } from '../modules/outbound-policy/index.js';
 import type { OrganizationService } from '../modules/organization/index.js';
 import type { RbacService } from '../modules/rbac/index.js';
-import type { AuthnEngine, FactorService } from '../modules/authn/index.js';
+import type { AuthnEngine, FactorService, PasskeyService } from '../modules/authn/index.js';
 
 /** The services resolvers and processors call (through `ctx.services`). Built once per process. */
 export interface Services {
@@ -37,4 +37,6 @@ export interface Services {
   authn: AuthnEngine;
   /** Users' second factors (TOTP, recovery codes, passkeys). */
   factors: FactorService;
+  /** Users' passkeys (WebAuthn registration, and assertions for the engine). */
+  passkeys: PasskeyService;
 }

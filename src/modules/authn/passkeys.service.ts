@@ -37,6 +37,7 @@ import type { FactorView } from './factors.service.js';
 export const REGISTRATION_CHALLENGE_TTL_SECONDS = 300;
 const NAME_MAX = 100;
 
+const disabled = () => new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'this tenant does not use passkeys', ['method']);
 const failed = (message: string) => new AuthnError(AuthnErrorCode.WEBAUTHN_FAILED, message, ['response']);
 const outOfOrder = (message: string) => new AuthnError(AuthnErrorCode.STEP_OUT_OF_ORDER, message, ['method']);
 
@@ -57,10 +58,21 @@ export class PasskeyService implements PasskeyVerifier {
     return em.find(Authenticator, { tenant: tenantId, user: userId, kind: 'passkey', confirmedAt: { $ne: null } }, { orderBy: { createdAt: 'ASC', id: 'ASC' } });
   }
 
+  /** The user's confirmed passkeys, oldest first (for pages; never the key material). */
+  async list(em: EntityManager, tenantId: string, userId: string): Promise<FactorView[]> {
+    return (await this.passkeysOf(em, tenantId, userId)).map((a) => ({ id: a.id, kind: 'passkey', name: a.name, createdAt: a.createdAt, lastUsedAt: a.lastUsedAt ?? null }));
+  }
+
+  /** Whether the tenant lets passkeys sign in or serve as a second factor. */
+  enabled(tenant: Tenant): boolean {
+    return tenant.authMethods.includes('passkey') || tenant.mfaMethods.includes('passkey');
+  }
+
   // ---------------------------------------------------------------- registration
 
   /** Creation options for a signed-in user; the challenge is kept for this SSO session (a newer one replaces it). */
   async registrationOptions(em: EntityManager, tenant: Tenant, user: User, sessionId: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    assertThat(this.enabled(tenant), disabled);
     const existing = await this.passkeysOf(em, tenant.id, user.id);
     const options = await registrationOptions(this.relyingParty(tenant), { id: user.id, name: user.email, displayName: user.name ?? user.email },
       existing.map((a) => ({ id: a.credentialId!, transports: a.transports })));
@@ -73,6 +85,7 @@ export class PasskeyService implements PasskeyVerifier {
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     assertThat(input.name === undefined || input.name === null || (typeof input.name === 'string' && name.length <= NAME_MAX && !hasControlChars(name)),
       new AuthnError(AuthnErrorCode.INVALID_REQUEST, `name must be a text of at most ${NAME_MAX} characters`, ['name']));
+    assertThat(this.enabled(tenant), disabled);
     const stored = await this.deps.redis.getdel(this.registrationKey(tenant.id, sessionId));
     const pending = stored ? JSON.parse(stored) as { challenge: string; userId: string } : null;
     assertThat(pending && pending.userId === userId, outOfOrder('ask for passkey registration options first'));
