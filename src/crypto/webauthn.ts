@@ -15,6 +15,7 @@ export type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequest
  *   (§7.1 steps 7-9, §7.2 steps 11-13);
  * - rpIdHash is SHA-256 of the RP ID (§7.1 step 13, §7.2 step 15); user presence always, user
  *   verification at registration (§7.1 steps 14-15) and reported at sign-in;
+ * - credentials use EdDSA, ES256 or RS256 (§5.4 pubKeyCredParams; §7.1 step 17);
  * - the assertion signature verifies with the stored COSE public key (§7.2 step 21);
  * - the signature counter: when either the stored or the new counter is non-zero, the new one
  *   must be greater, else the authenticator may be cloned (§7.2 step 22; §6.1.1).
@@ -53,6 +54,11 @@ export interface NewCredential {
 export const CEREMONY_TIMEOUT_MS = 300_000;
 const B64URL = /^[A-Za-z0-9_-]*$/;
 const CREDENTIAL_ID_MAX = 1400;
+/**
+ * EdDSA, ES256, RS256: explicit, so the choice does not follow the runtime (the library would
+ * prefer ML-DSA-44 where Node supports it, still experimental there).
+ */
+export const SUPPORTED_ALGORITHMS = [-8, -7, -257];
 const TRANSPORTS = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
 
 const fail = (reason: WebauthnFailure, message: string) => new WebauthnCheckError(reason, message);
@@ -81,7 +87,7 @@ function shape(response: unknown, kind: 'create' | 'get'): Record<string, unknow
   const r = response.response;
   const ok = kind === 'create'
     ? b64(r.clientDataJSON, 8_192) && b64(r.attestationObject, 65_536) && (r.transports === undefined || (Array.isArray(r.transports) && r.transports.length <= 10 && r.transports.every((x) => typeof x === 'string' && x.length <= 20)))
-    : b64(r.clientDataJSON, 8_192) && b64(r.authenticatorData, 8_192) && b64(r.signature, 2_048) && (r.userHandle === undefined || r.userHandle === null || b64(r.userHandle, 128));
+    : b64(r.clientDataJSON, 8_192) && b64(r.authenticatorData, 8_192) && b64(r.signature, 8_192) && (r.userHandle === undefined || r.userHandle === null || b64(r.userHandle, 128));
   if (!ok) throw fail('malformed', 'the passkey response is malformed');
   if (response.clientExtensionResults !== undefined && !isObject(response.clientExtensionResults)) throw fail('malformed', 'the passkey response is malformed');
   return r;
@@ -116,7 +122,7 @@ function libraryFailure(err: unknown): WebauthnCheckError {
 export function registrationOptions(rp: RelyingParty, user: { id: string; name: string; displayName: string }, exclude: { id: string; transports: string[] }[]): Promise<PublicKeyCredentialCreationOptionsJSON> {
   return generateRegistrationOptions({
     rpName: rp.name, rpID: rp.id, userID: userHandleBytes(user.id), userName: user.name, userDisplayName: user.displayName,
-    attestationType: 'none', timeout: CEREMONY_TIMEOUT_MS,
+    attestationType: 'none', timeout: CEREMONY_TIMEOUT_MS, supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
     excludeCredentials: exclude.map((c) => ({ id: c.id, transports: c.transports })),
     authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
   });
@@ -130,7 +136,7 @@ export async function verifyRegistration(rp: RelyingParty, challenge: string, re
   try {
     out = await verifyRegistrationResponse({
       response: response as RegistrationResponseJSON, expectedChallenge: challenge, expectedOrigin: rp.origins, expectedRPID: rp.id,
-      requireUserPresence: true, requireUserVerification: true,
+      requireUserPresence: true, requireUserVerification: true, supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
     });
   } catch (err) {
     throw libraryFailure(err);
