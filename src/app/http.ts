@@ -16,6 +16,7 @@ import { registerAdminRoutes } from './admin-routes.js';
 import { registerAuthnRoutes } from './authn-routes.js';
 import { registerPasskeyRoutes } from './passkey-routes.js';
 import { registerLoginRoutes } from './login-routes.js';
+import { registerPortalRoutes } from './portal-routes.js';
 import { authenticate, createRequestContext, TENANT_HEADER } from './request-context.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -132,6 +133,7 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
   registerAuthnRoutes(app, c);
   registerPasskeyRoutes(app, c);
   registerLoginRoutes(app, c);
+  registerPortalRoutes(app, c);
 
   const apollo = await createApollo(c.log, {
     production: c.config.nodeEnv === 'production', introspection: c.config.graphqlIntrospection,

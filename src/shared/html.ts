@@ -4,7 +4,7 @@ export function h(value: unknown): string {
 }
 
 /** A complete, accessible page in the hosted style (no external assets, works without JS). */
-export function page(opts: { title: string; tenantName: string; body: string; lang?: string }): string {
+export function page(opts: { title: string; tenantName: string; body: string; lang?: string; /** A wider card (tables: the account portal). */ wide?: boolean }): string {
   return `<!doctype html>
 <html lang="${h(opts.lang ?? 'en')}">
 <head>
@@ -27,9 +27,11 @@ export function page(opts: { title: string; tenantName: string; body: string; la
   .codes{font-family:ui-monospace,monospace;columns:2;list-style:none;padding:0} .qr img{width:12rem;height:12rem}
   .notice{background:#eef4ff;border-radius:6px;padding:.6rem .8rem} a{color:#2257d6} nav.links{margin-top:1.25rem;display:flex;gap:1rem;flex-wrap:wrap;font-size:.95rem}
   table{border-collapse:collapse;width:100%} td,th{text-align:left;padding:.35rem .25rem;border-bottom:1px solid #eef0f3;font-size:.95rem}
+  main.wide{max-width:48rem} h2{font-size:1.1rem;margin:1.5rem 0 .5rem} td form{margin:0} td button{margin:0;padding:.35rem .75rem;font-size:.9rem} td ul{margin:0}
+  nav.account{margin:0 0 1.25rem;align-items:center} nav.account form{margin:0 0 0 auto} nav.account button.link{margin:0} nav.account a[aria-current]{font-weight:600;text-decoration:none;color:#1d2433}
 </style>
 </head>
-<body><main>
+<body><main${opts.wide ? ' class="wide"' : ''}>
 <h1>${h(opts.title)}</h1>
 <p class="tenant">${h(opts.tenantName)}</p>
 ${opts.body}
