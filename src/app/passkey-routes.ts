@@ -89,8 +89,12 @@ export function registerPasskeyRoutes(app: FastifyInstance, c: Container): void 
     const query = req.query as Record<string, unknown>;
     const who = await portalUser(c, req, t);
     const base = `/t/${t.slug}`;
-    if (!who) return kit.redirect(reply, `${base}/login?return_to=${encodeURIComponent(`${base}/account/passkeys/new`)}`);
-    const next = typeof query.next === 'string' && safeNext(query.next, base) ? query.next : `${base}/account/passkeys/new?added=1`;
+    const given = typeof query.next === 'string' && safeNext(query.next, base) ? query.next : null;
+    const next = given ?? `${base}/account/passkeys/new?added=1`;
+    if (!who) return kit.redirect(reply, `${base}/login?return_to=${encodeURIComponent(`${base}/account/passkeys/new${given ? `?next=${encodeURIComponent(given)}` : ''}`)}`);
+    if (!c.services.passkeys.enabled(await c.services.authn.tenant(t.tenantId))) {
+      return kit.html(reply, 403, page({ title: 'Add a passkey', tenantName: t.name, body: '<p class="error" role="alert">Passkeys are not enabled for this account.</p>' }));
+    }
     const rows = await c.services.passkeys.list(tenantEm(c.orm, t.tenantId), t.tenantId, who.user.id);
     const list = rows.length
       ? `<table><thead><tr><th>Passkey</th><th>Added</th><th>Last used</th></tr></thead><tbody>${rows.map((a) =>

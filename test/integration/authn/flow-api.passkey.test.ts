@@ -33,11 +33,16 @@ describe('passkeys (WebAuthn L3) through the flow API and /account/passkeys', ()
     tenantEm(s.server.container.orm, await tenantId(tt)).count(Authenticator, { user: userId });
 
   /** A browser signed in with a password through the flow API (an SSO session cookie). */
-  const signedIn = async (tt: TestTenant, email: string): Promise<FlowClient> => {
+  const signedIn = async (tt: TestTenant, email: string, passkey?: SoftAuthenticator): Promise<FlowClient> => {
     const f = new FlowClient(s, tt);
     await f.start();
     const pwd = await f.authenticate({ method: 'password', email, password });
-    expect(pwd.body.state).toBe('authenticated');
+    if (pwd.body.state === 'second_factor' && passkey) {
+      const options = await f.call('POST', 'passkey/options', {});
+      expect((await f.authenticate({ method: 'passkey', response: passkey.get(options.body as never) })).body.state).toBe('authenticated');
+    } else {
+      expect(pwd.body.state).toBe('authenticated');
+    }
     expect((await f.complete()).status).toBe(200);
     f.cookies.set('signet_csrf', randomBytes(32).toString('base64url'));
     return f;
@@ -276,5 +281,46 @@ describe('passkeys (WebAuthn L3) through the flow API and /account/passkeys', ()
     expect(await f.authenticate({ method: 'passkey', response: {} })).toMatchObject({ status: 409, body: { error: 'step_out_of_order' } });
     const none = new FlowClient(s, plain);
     expect(await passkeyOptions(none)).toMatchObject({ status: 404, body: { error: 'flow_not_found' } });
+  });
+  it('serves passkey.js and the register page (hosted CSP with script-src and connect-src self, CSRF token, same-tenant next only)', async () => {
+    const js = await fetch(`${t.issuer}/assets/passkey.js`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/^application\/javascript/);
+    expect(js.headers.get('cache-control')).toBe('no-cache');
+    const source = await js.text();
+    expect(source).toContain('navigator.credentials.get');
+    expect(source).toContain('navigator.credentials.create');
+
+    const next = `/t/${t.slug}/account/security?done=passkey_added`;
+    const out = await fetch(`${t.issuer}/account/passkeys/new?next=${encodeURIComponent(next)}`, { redirect: 'manual' });
+    expect(out.status).toBe(303);
+    const login = new URL(out.headers.get('location')!, s.publicUrl);
+    expect(login.pathname).toBe(`/t/${t.slug}/login`);
+    expect(login.searchParams.get('return_to')).toBe(`/t/${t.slug}/account/passkeys/new?next=${encodeURIComponent(next)}`);
+
+    const f = await signedIn(t, 'alice@example.com', aliceAuth);
+    f.cookies.delete('signet_csrf');
+    const pageFor = async (query: string) => {
+      const res = await fetch(`${t.issuer}/account/passkeys/new${query}`, { headers: { cookie: [...f.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      return { res, html: await res.text() };
+    };
+    const { res, html } = await pageFor(`?next=${encodeURIComponent(next)}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'; connect-src 'self'");
+    const csrf = /signet_csrf=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]!;
+    expect(html).toContain(`data-csrf-token="${csrf}"`);
+    expect(html).toContain('data-passkey="register"');
+    expect(html).toContain(`data-next-url="${next.replace(/=/g, '&#61;')}"`);
+    expect(html).toContain('Laptop');
+    for (const evil of ['https://evil.example/', '//evil.example/x', `/t/${t.slug}/../x`, '/t/other/account']) {
+      expect((await pageFor(`?next=${encodeURIComponent(evil)}`)).html).toContain(`data-next-url="/t/${t.slug}/account/passkeys/new?added&#61;1"`);
+    }
+
+    // A tenant without passkeys: no options, and the page says so.
+    const plain = await createTenant(s);
+    await updateSettings(s, plain, { mfaMethods: ['totp', 'recovery_code'] });
+    await createUser(s, plain, { email: 'dan@example.com', password });
+    const d = await signedIn(plain, 'dan@example.com');
+    expect(await account(d, '/options', {})).toMatchObject({ status: 403, body: { error: 'method_not_allowed', error_description: 'this tenant does not use passkeys' } });
   });
 });
