@@ -45,6 +45,9 @@ export function portalKit(c: Container) {
     em: tenantEm(c.orm, t.tenantId), loaders: new LoaderCache(), services: c.services, log: c.log,
   });
 
+  /** This page again after sign-in: with its query when the sign-in would accept it (same rules as return_to there), else the path. */
+  const comeBack = (url: string) => (url.length <= 500 && !url.includes('//') && !/[\\\s]/.test(url) ? url : url.split('?')[0]!);
+
   /**
    * A portal route handler. `back` is the portal page (relative to /account) a signed-out POST
    * returns to after sign-in; GETs return to themselves.
@@ -52,7 +55,7 @@ export function portalKit(c: Container) {
   const route = (back: string, handler: (call: PortalCall) => Promise<unknown>) => kit.withTenant(async (req, reply, t) => {
     if (req.method === 'POST' && !kit.csrfOk(req)) return kit.pageError(reply, req, t, 403, 'invalid_request', 'the form has expired; go back and try again');
     const who = await portalUser(c, req, t);
-    if (!who) return kit.redirect(reply, loginUrl(t, req.method === 'GET' ? req.url.split('?')[0]! : `${base(t)}${back}`));
+    if (!who) return kit.redirect(reply, loginUrl(t, req.method === 'GET' ? comeBack(req.url) : `${base(t)}${back}`));
     return handler({ req, reply, t, who, csrf: kit.csrfFor(req, reply, t), ctx: contextFor(req, t, who), base: base(t) });
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totp } from '../../../src/crypto/totp.js';
-import { base32 } from '../../helpers/authn.js';
+import { base32, updateSettings } from '../../helpers/authn.js';
 import { auditEvents } from '../../helpers/oauth-assertions.js';
 import { authorizeUrl, createClient, createTenant, createUser, hidden, hostedFlow, pkce, tokenCall, TestBrowser, type TestTenant } from '../../helpers/oauth-flow.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
@@ -64,6 +64,8 @@ describe('identity portal (/t/{slug}/account): profile, sign-in methods, session
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe(`/t/${t.slug}/login?return_to=${encodeURIComponent(`/t/${t.slug}/account${path}`)}`);
     }
+    const withQuery = await b.fetch(account('/security/remove?id=0b8a4a52-1c35-4c57-9a43-6f3c1e0d2b7e'));
+    expect(withQuery.headers.get('location')).toBe(`/t/${t.slug}/login?return_to=${encodeURIComponent(`/t/${t.slug}/account/security/remove?id=0b8a4a52-1c35-4c57-9a43-6f3c1e0d2b7e`)}`);
     // A POST without a session: the CSRF token is checked first, then the sign-in comes back to the form's page.
     const csrf = await b.fetch(`${t.issuer}/login`);
     await csrf.text();
@@ -247,6 +249,29 @@ describe('identity portal (/t/{slug}/account): profile, sign-in methods, session
     expect(b.cookies.has('signet_session')).toBe(false);
     expect((await b.fetch(account())).status).toBe(303);
     expect((await get(b, '/signed-out')).html).toContain('You have been signed out.');
+  });
+
+  it('a guest (anonymous) account sees the upgrade prompt instead of sign-in methods, and cannot enrol factors', async () => {
+    const g = await createTenant(s);
+    await updateSettings(s, g, { authenticationMethods: ['password', 'anonymous'] });
+    const b = new TestBrowser();
+    const returnTo = `/t/${g.slug}/account`;
+    const login = await b.follow(`${g.issuer}/login?return_to=${encodeURIComponent(returnTo)}`, s.publicUrl);
+    const html = await login.res.text();
+    const home = await b.follow(`${g.issuer}/login`, s.publicUrl, {
+      method: 'POST', headers: form, body: new URLSearchParams({ return_to: returnTo, csrf_token: hidden(html, 'csrf_token'), step: 'anonymous' }),
+    });
+    expect(home.url).toBe(`${g.issuer}/account`);
+    const overview = await home.res.text();
+    expect(overview).toContain(`href="/t/${g.slug}/account/upgrade"`);
+    expect(overview).not.toContain('.invalid');
+    const security = await (await b.fetch(`${g.issuer}/account/security`)).text();
+    expect(security).toContain('You are using a guest account.');
+    expect(security).not.toContain('Set up an authenticator app');
+    const csrf = b.cookies.get('signet_csrf')!;
+    const begin = await b.fetch(`${g.issuer}/account/security/totp`, { method: 'POST', headers: form, body: new URLSearchParams({ csrf_token: csrf }) });
+    expect(begin.headers.get('location')).toBe(`/t/${g.slug}/account/security`);
+    expect(b.cookies.has('signet_totp_enrol')).toBe(false);
   });
 
   it('connected apps: lists the consent with the client name; removing access revokes the refresh token (Consent.Revoked)', async () => {
