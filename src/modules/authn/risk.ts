@@ -16,10 +16,13 @@ export function networkOf(ip: string | null): string | null {
 }
 
 export async function assessRisk(em: EntityManager, tenantId: string, userId: string, deviceHash: string | null, ip: string | null): Promise<{ signals: string[] }> {
-  const devices = await em.find(KnownDevice, { tenant: tenantId, user: userId }, { limit: 200 });
-  if (!devices.length) return { signals: [] };
-  const known = deviceHash ? devices.find((d) => d.deviceHash === deviceHash) : undefined;
-  if (!known) return { signals: ['new_device'] };
+  // Look the device up by its hash (unique per user): a user's devices are never capped, and
+  // scanning "the first 200" both grows with them and misses a known one beyond them.
+  const known = deviceHash ? await em.findOne(KnownDevice, { tenant: tenantId, user: userId, deviceHash }) : null;
+  if (!known) {
+    const any = await em.findOne(KnownDevice, { tenant: tenantId, user: userId }, { fields: ['id'] });
+    return { signals: any ? ['new_device'] : [] };
+  }
   const network = networkOf(ip);
   return { signals: network && known.network && known.network !== network ? ['new_network'] : [] };
 }

@@ -156,6 +156,22 @@ describe('flow API: MFA policy by role, adaptive MFA, step-up acr_values', () =>
       expect(events.map((e) => e.payload)).toEqual([expect.objectContaining({ signals: ['new_device'], secondFactorRequired: false })]);
     });
 
+    it('a known device is recognised however many devices the user has remembered (here 250 before it)', async () => {
+      const many = await createUser(t, { email: 'collector@example.com', password: 'collectors-password' });
+      const { secret: theirs } = await enrolTotp(t, 'collector@example.com', 'collectors-password');
+      const tenantId = (await s.server.container.issuers.findBySlug(t.slug))!.tenantId;
+      await s.server.container.orm.em.fork().getConnection().execute(
+        `insert into known_device (id, tenant_id, user_id, device_hash, network, user_agent, created_at, last_seen_at)
+         select gen_random_uuid(), ?, ?, md5(random()::text) || md5(random()::text), '127.0.0.0/24', 'an old browser', now(), now() from generate_series(1, 250)`,
+        [tenantId, many.subject], 'run');
+      const device = new FlowClient(s, t);
+      expect((await signIn(t, 'collector@example.com', 'collectors-password', device)).view).toMatchObject({ state: 'second_factor', mfa_reasons: ['risk'] });
+      expect((await device.authenticate({ method: 'totp', code: nextTotp(theirs) })).body.state).toBe('authenticated');
+      expect((await device.complete()).status).toBe(200);
+      // The 251st device is known now.
+      expect((await signIn(t, 'collector@example.com', 'collectors-password', device)).view).toMatchObject({ state: 'authenticated', mfa_required: false });
+    });
+
     it('adaptiveMfa off: a new device signs in on the password', async () => {
       await updateSettings(s, t, { adaptiveMfa: false });
       try {
