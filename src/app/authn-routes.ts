@@ -96,7 +96,7 @@ export function registerAuthnRoutes(app: FastifyInstance, c: Container): void {
   app.post(`${base}/complete`, route(async (req, reply, r, t) => {
     const b = body(req);
     if (b.remember !== undefined && typeof b.remember !== 'boolean') return fail(reply, 400, 'invalid_request', 'remember must be a boolean');
-    const out = await c.services.authn.complete(r, flowToken(req), { remember: b.remember as boolean | undefined });
+    const out = await c.services.authn.complete(r, flowToken(req), { remember: b.remember as boolean | undefined, previousSessionToken: readCookies(req).signet_session });
     setCookie(reply, FLOW_COOKIE, null, { path: `/t/${t.slug}/`, secure: c.settings.secureCookies });
     if (out.redirectTo) return { redirect_to: out.redirectTo };
     const s = out.session!;

@@ -154,7 +154,7 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
     factors,
     passkeys,
     authn: new AuthnEngine({
-      orm, throttle: new LoginThrottle(redis), factors, interactions, sessions, mail, sms, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug), passkeys,
+      orm, throttle: new LoginThrottle(redis), factors, interactions, sessions, logout: ports.logout, mail, sms, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug), passkeys,
     }),
   };
   const verifier = new ManagementTokenVerifier({ publicUrl: config.publicUrl, audience: settings.managementAudience, issuers, keys });

@@ -68,6 +68,9 @@ export function registerLoginRoutes(app: FastifyInstance, c: Container): void {
     return { flow: started.flow, token: started.token };
   };
 
+  /** Sign-up and recovery continue the authorization request (`?login_challenge=`). */
+  const withChallenge = (target: Target) => (target.kind === 'challenge' ? `?login_challenge=${encodeURIComponent(target.challenge)}` : '');
+
   const hiddenFor = (target: Target, csrf: string): Record<string, string> => ({
     ...(target.kind === 'challenge' ? { login_challenge: target.challenge } : target.kind === 'return' ? { return_to: target.returnTo } : {}),
     csrf_token: csrf,
@@ -93,7 +96,7 @@ export function registerLoginRoutes(app: FastifyInstance, c: Container): void {
         if (flow.otp) return kit.html(reply, status, enterCodePage({ ...base, destination: flow.otp.destination, channel: flow.otp.channel }));
         return kit.html(reply, status, signInPage({
           ...base, restartable: false, methods: view.methods, email: extra.email,
-          registerUrl: tenant.selfRegistration ? `/t/${t.slug}/register` : undefined, recoverUrl: `/t/${t.slug}/recover`,
+          registerUrl: tenant.selfRegistration ? `/t/${t.slug}/register${withChallenge(target)}` : undefined, recoverUrl: `/t/${t.slug}/recover${withChallenge(target)}`,
         }));
       case 'second_factor':
         if (flow.otp) return kit.html(reply, status, enterCodePage({ ...base, destination: flow.otp.destination, channel: flow.otp.channel as 'email_otp' | 'phone_otp' }));
@@ -104,7 +107,7 @@ export function registerLoginRoutes(app: FastifyInstance, c: Container): void {
       }
       case 'authenticated':
         if (extra.recoveryCodes) return kit.html(reply, 200, recoveryCodesPage({ ...base, restartable: false, codes: extra.recoveryCodes }));
-        return finish(reply, t, r, flow, token);
+        return finish(req, reply, t, r, flow, token);
       default:
         return kit.pageError(reply, req, t, 400, 'invalid_request', 'this sign-in has ended; start again from the application');
     }
@@ -118,8 +121,8 @@ export function registerLoginRoutes(app: FastifyInstance, c: Container): void {
   };
 
   /** Hands the proven sign-in over: back to the authorization request, or a session and the return page. */
-  const finish = async (reply: FastifyReply, t: IssuerRecord, r: FlowRequest, flow: LoginFlow, token: string) => {
-    const out = await engine.complete(r, token);
+  const finish = async (req: PageReq, reply: FastifyReply, t: IssuerRecord, r: FlowRequest, flow: LoginFlow, token: string) => {
+    const out = await engine.complete(r, token, { previousSessionToken: readCookies(req)[COOKIE.session] });
     setFlowCookie(reply, t, null);
     if (out.redirectTo) return kit.redirect(reply, out.redirectTo);
     const s = out.session!;
@@ -207,7 +210,7 @@ export function registerLoginRoutes(app: FastifyInstance, c: Container): void {
       }
       const current = await engine.load(t.tenantId, token);
       if (recoveryCodes) return render(req, reply, t, r, target, current, token, 200, { recoveryCodes });
-      if (current.state === 'authenticated') return finish(reply, t, r, current, token);
+      if (current.state === 'authenticated') return finish(req, reply, t, r, current, token);
       return kit.redirect(reply, pageUrl(t, target));
     }, email);
   }));
@@ -218,7 +221,7 @@ export function registerLoginRoutes(app: FastifyInstance, c: Container): void {
     try {
       const { flow } = await engine.consumeMagicLink(r, readCookies(req)[FLOW_COOKIE], link);
       const token = readCookies(req)[FLOW_COOKIE]!;
-      if (flow.state === 'authenticated') return await finish(reply, t, r, flow, token);
+      if (flow.state === 'authenticated') return await finish(req, reply, t, r, flow, token);
       return kit.redirect(reply, loginPath(t));
     } catch (err) {
       if (err instanceof AuthnError || err instanceof InteractionError) {

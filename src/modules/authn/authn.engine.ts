@@ -6,7 +6,7 @@ import { numericCode } from '../../crypto/totp.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import { notifyOutbox, recordEvent } from '../../events/outbox.js';
 import { ACR, acrFor, acrLevel, requiredAcrLevel } from '../../protocol/interaction/acr.js';
-import type { SessionStore } from '../../protocol/ports.js';
+import type { LogoutNotifier, SessionStore } from '../../protocol/ports.js';
 import { assertThat } from '../../shared/domain-error.js';
 import type { Actor } from '../../shared/request-context.js';
 import { hasControlChars } from '../../shared/text.js';
@@ -100,6 +100,8 @@ export interface AuthnDeps {
   factors: FactorService;
   interactions: InteractionService;
   sessions: SessionStore;
+  /** Back-channel logout when a browser's session of another user is replaced. */
+  logout?: LogoutNotifier;
   mail: MailTransport;
   sms: SmsTransport;
   issuerUrl: (slug: string) => string;
@@ -196,6 +198,13 @@ export class AuthnEngine {
     return flow;
   }
 
+  /** `load` for the sign-in steps: a registration or recovery flow answers only its own endpoints. */
+  private async loadLogin(tenantId: string, token: string | null | undefined): Promise<LoginFlow> {
+    const flow = await this.load(tenantId, token);
+    assertThat(flow.purpose === 'login', () => outOfOrder(`this is a ${flow.purpose} flow: use /authentication/${flow.purpose}/… for its steps`));
+    return flow;
+  }
+
   async status(r: FlowRequest, token: string | null | undefined): Promise<FlowView> {
     const flow = await this.load(r.tenantId, token);
     return this.view(await this.tenant(r.tenantId), flow);
@@ -219,7 +228,8 @@ export class AuthnEngine {
   async nextMethods(tenant: Tenant, flow: LoginFlow): Promise<string[]> {
     switch (flow.state) {
       case 'identify':
-        return tenant.authMethods.filter((m) => (FIRST_FACTORS as readonly string[]).includes(m));
+        // Registration and recovery flows have their own steps (registration.service.ts, recovery.service.ts).
+        return flow.purpose === 'login' ? tenant.authMethods.filter((m) => (FIRST_FACTORS as readonly string[]).includes(m)) : [];
       case 'second_factor': {
         const enrolled = await this.availableSecondFactors(tenant, flow);
         return enrolled;
@@ -246,7 +256,7 @@ export class AuthnEngine {
   // ---------------------------------------------------------------- steps
 
   async authenticate(r: FlowRequest, token: string | null | undefined, input: AuthenticateInput): Promise<StepResult> {
-    const flow = await this.load(r.tenantId, token);
+    const flow = await this.loadLogin(r.tenantId, token);
     const tenant = await this.tenant(r.tenantId);
     const method = str(input?.method, 40) ?? '';
     const allowed = await this.nextMethods(tenant, flow);
@@ -364,7 +374,7 @@ export class AuthnEngine {
 
   /** `/verify-otp`: the code from the email or SMS sent at this step. */
   async verifyOtp(r: FlowRequest, token: string | null | undefined, input: { code?: unknown }): Promise<StepResult> {
-    const flow = await this.load(r.tenantId, token);
+    const flow = await this.loadLogin(r.tenantId, token);
     const tenant = await this.tenant(r.tenantId);
     assertThat(flow.otp && flow.otp.channel !== 'magic_link', outOfOrder('no code was sent at this step; ask for one first'));
     const code = str(input?.code, 12)?.replace(/\s/g, '') ?? '';
@@ -584,7 +594,7 @@ export class AuthnEngine {
 
   /** In `enroll_mfa`: a new TOTP secret to scan (the next `totp` answer confirms it). */
   async beginEnrolment(r: FlowRequest, token: string | null | undefined): Promise<TotpEnrolment> {
-    const flow = await this.load(r.tenantId, token);
+    const flow = await this.loadLogin(r.tenantId, token);
     assertThat(flow.state === 'enroll_mfa', outOfOrder('no enrolment is due at this step'));
     const tenant = await this.tenant(r.tenantId);
     const em = this.em(r.tenantId);
@@ -619,7 +629,7 @@ export class AuthnEngine {
    * Ends the flow: the login challenge is accepted with the acr and amr really proven, or (no
    * authorization request) an SSO session is created. The device is remembered for adaptive MFA.
    */
-  async complete(r: FlowRequest, token: string | null | undefined, input: { remember?: boolean } = {}): Promise<CompleteResult> {
+  async complete(r: FlowRequest, token: string | null | undefined, input: { remember?: boolean; previousSessionToken?: string | null } = {}): Promise<CompleteResult> {
     const flow = await this.load(r.tenantId, token);
     assertThat(flow.state === 'authenticated', outOfOrder(flow.state === 'identify' ? 'sign in first' : 'a second factor is still required'));
     const em = this.em(r.tenantId);
@@ -635,6 +645,13 @@ export class AuthnEngine {
         subject: userId, remember, acr, amr: flow.amr,
       }, { kind: 'user', id: userId, tenantId: r.tenantId }, r.requestId);
       return { redirectTo: redirect_to, userId };
+    }
+    // The browser's earlier session is replaced, not left live beside the new one (another
+    // user's session also gets its back-channel logout).
+    const previous = input.previousSessionToken ? await this.deps.sessions.findByToken(r.tenantId, input.previousSessionToken) : undefined;
+    if (previous) {
+      await this.deps.sessions.end(r.tenantId, previous.id);
+      if (previous.subject !== userId) await this.deps.logout?.backchannelLogout(r.tenantId, { sid: previous.id, subject: previous.subject });
     }
     const ttl = tenant.sessionTtl;
     const { session, token: sessionToken } = await this.deps.sessions.create(r.tenantId, {
