@@ -16,6 +16,8 @@ import { registerAdminRoutes } from './admin-routes.js';
 import { registerAuthnRoutes } from './authn-routes.js';
 import { registerPasskeyRoutes } from './passkey-routes.js';
 import { registerLoginRoutes } from './login-routes.js';
+import { registerRegistrationRoutes } from './registration-routes.js';
+import { registerRecoveryRoutes } from './recovery-routes.js';
 import { registerPortalRoutes } from './portal-routes.js';
 import { authenticate, createRequestContext, TENANT_HEADER } from './request-context.js';
 
@@ -133,6 +135,8 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
   registerAuthnRoutes(app, c);
   registerPasskeyRoutes(app, c);
   registerLoginRoutes(app, c);
+  registerRegistrationRoutes(app, c);
+  registerRecoveryRoutes(app, c);
   registerPortalRoutes(app, c);
 
   const apollo = await createApollo(c.log, {

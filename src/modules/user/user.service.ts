@@ -80,10 +80,10 @@ export function deletedUserId(tenantId: string, userId: string): string {
   return `deleted:${sha256Hex(`signet:deleted-user:${tenantId}:${userId}`).slice(0, 40)}`;
 }
 
-/** The OIDC standard claims of a user (OIDC Core §5.1). */
+/** The OIDC standard claims of a user (OIDC Core §5.1). A guest's placeholder address is no email: omitted. */
 export function userClaims(u: User): Record<string, unknown> {
   return {
-    sub: u.id, email: u.email, email_verified: u.emailVerified, name: u.name ?? undefined,
+    sub: u.id, email: u.isAnonymous ? undefined : u.email, email_verified: u.isAnonymous ? undefined : u.emailVerified, name: u.name ?? undefined,
     given_name: u.givenName ?? undefined, family_name: u.familyName ?? undefined, middle_name: u.middleName ?? undefined,
     nickname: u.nickname ?? undefined, preferred_username: u.preferredUsername ?? undefined, picture: u.picture ?? undefined,
     website: u.website ?? undefined, gender: u.gender ?? undefined, birthdate: u.birthdate ?? undefined,
