@@ -194,15 +194,16 @@ export function registerRegistrationRoutes(app: FastifyInstance, c: Container): 
       case 'credentials':
         return kit.html(reply, status, signUpPasswordPage({ ...base, optional: optional('credentials'), policy: { minLength: view.password_policy.min_length, requireClasses: view.password_policy.require_classes } }));
       case 'complete':
-        return finish(reply, t, r, flow, token);
+        return finish(req, reply, t, r, flow, token);
       default:
         return kit.pageError(reply, req, t, 400, 'invalid_request', 'this sign-up has ended; start again');
     }
   };
 
   /** Hands the new account over: back to the authorization request, or a session and return_to (default: the portal). */
-  const finish = async (reply: FastifyReply, t: IssuerRecord, r: FlowRequest, flow: LoginFlow, token: string) => {
-    const out = await engine.complete(r, token, { remember: true });
+  const finish = async (req: PageReq, reply: FastifyReply, t: IssuerRecord, r: FlowRequest, flow: LoginFlow, token: string) => {
+    // A guest's session is replaced by the upgraded account's (same user: no back-channel logout).
+    const out = await engine.complete(r, token, { remember: true, previousSessionToken: readCookies(req)[COOKIE.session] });
     setFlowCookie(reply, t, null);
     if (out.redirectTo) return kit.redirect(reply, out.redirectTo);
     const s = out.session!;
@@ -270,7 +271,7 @@ export function registerRegistrationRoutes(app: FastifyInstance, c: Container): 
       }
       const { flow, token } = await flowFor(req, reply, t, r, target, m);
       const view = await registration.step(r, token, step, stepInput(req));
-      if (view.state === 'authenticated') return finish(reply, t, r, flow, token);
+      if (view.state === 'authenticated') return finish(req, reply, t, r, flow, token);
       if (view.outcome === 'check_email') {
         setFlowCookie(reply, t, null);
         return kit.html(reply, 200, signUpCheckEmailPage({ tenantName: t.name, destination: view.email ?? '', signInUrl: signInUrl(t, target) }));
