@@ -110,16 +110,18 @@ export function registerRecoveryRoutes(app: FastifyInstance, c: Container): void
   const pageUrl = (t: IssuerRecord, challenge: string | null) => (challenge ? `${recoverPath(t)}?login_challenge=${challenge}` : recoverPath(t));
   const signInUrl = (t: IssuerRecord, challenge: string | null) => (challenge ? `/t/${t.slug}/login?login_challenge=${challenge}` : `/t/${t.slug}/login`);
 
-  const flowFor = async (req: PageReq, reply: FastifyReply, t: IssuerRecord, r: FlowRequest, fresh = false): Promise<{ flow: LoginFlow; token: string }> => {
+  /** The browser's recovery flow, or a new one (keeping the sign-in to return to, so the mailed link finds it too). */
+  const flowFor = async (req: PageReq, reply: FastifyReply, t: IssuerRecord, r: FlowRequest, challenge: string | null, fresh = false): Promise<{ flow: LoginFlow; token: string }> => {
     const token = readCookies(req)[FLOW_COOKIE];
     const existing = token && !fresh ? await engine.load(t.tenantId, token).catch(() => null) : null;
-    if (existing && existing.purpose === 'recovery' && existing.state === 'identify') return { flow: existing, token: token! };
-    const started = await recovery.start(r);
+    if (existing && existing.purpose === 'recovery' && existing.state === 'identify' && (!challenge || existing.data.loginChallenge === challenge)) return { flow: existing, token: token! };
+    const started = await recovery.start(r, challenge ? { loginChallenge: challenge } : {});
     setFlowCookie(reply, t, started.token);
     return { flow: started.flow, token: started.token };
   };
 
-  const render = async (req: PageReq, reply: FastifyReply, t: IssuerRecord, challenge: string | null, flow: LoginFlow, status = 200, extra: { error?: string; email?: string } = {}) => {
+  const render = async (req: PageReq, reply: FastifyReply, t: IssuerRecord, given: string | null, flow: LoginFlow, status = 200, extra: { error?: string; email?: string } = {}) => {
+    const challenge = given ?? (typeof flow.data.loginChallenge === 'string' ? flow.data.loginChallenge : null);
     const view = recovery.view(await engine.tenant(t.tenantId), flow);
     const base: RecoveryPageBase = {
       tenantName: t.name, action: recoverPath(t), error: extra.error, signInUrl: signInUrl(t, challenge),
@@ -147,7 +149,7 @@ export function registerRecoveryRoutes(app: FastifyInstance, c: Container): void
       const token = readCookies(req)[FLOW_COOKIE];
       const flow = err.code === AuthnErrorCode.FLOW_FAILED || err.code === AuthnErrorCode.FLOW_NOT_FOUND ? null : await engine.load(t.tenantId, token).catch(() => null);
       if (!flow || flow.purpose !== 'recovery') {
-        const fresh = await flowFor(req, reply, t, r, true);
+        const fresh = await flowFor(req, reply, t, r, challenge, true);
         return render(req, reply, t, challenge, fresh.flow, status, { error: err.message, email });
       }
       return render(req, reply, t, challenge, flow, status, { error: err.message, email });
@@ -157,7 +159,7 @@ export function registerRecoveryRoutes(app: FastifyInstance, c: Container): void
   app.get('/t/:slug/recover', kit.withTenant(async (req, reply, t) => {
     const r = flowRequest(c, req, reply, t);
     const challenge = challengeOf(req);
-    return handle(req, reply, t, r, challenge, async () => render(req, reply, t, challenge, (await flowFor(req, reply, t, r)).flow));
+    return handle(req, reply, t, r, challenge, async () => render(req, reply, t, challenge, (await flowFor(req, reply, t, r, challenge)).flow));
   }));
 
   app.post('/t/:slug/recover', kit.withTenant(async (req, reply, t) => {
@@ -168,10 +170,10 @@ export function registerRecoveryRoutes(app: FastifyInstance, c: Container): void
     const email = kit.field(req, 'email');
     return handle(req, reply, t, r, challenge, async () => {
       if (step === 'restart') {
-        await flowFor(req, reply, t, r, true);
+        await flowFor(req, reply, t, r, challenge, true);
         return kit.redirect(reply, pageUrl(t, challenge));
       }
-      const { token } = await flowFor(req, reply, t, r);
+      const { token } = await flowFor(req, reply, t, r, challenge);
       const code = kit.field(req, 'code') ?? '';
       switch (step) {
         case 'email':
@@ -201,12 +203,13 @@ export function registerRecoveryRoutes(app: FastifyInstance, c: Container): void
     const token = readCookies(req)[FLOW_COOKIE];
     const flow = await engine.load(t.tenantId, token).catch(() => null);
     if (!flow || flow.purpose !== 'recovery') {
-      const fresh = await flowFor(req, reply, t, r, true);
+      const fresh = await flowFor(req, reply, t, r, null, true);
       return render(req, reply, t, null, fresh.flow, 400, { error: 'open the link in the browser where you asked for it, or type the code from the email there' });
     }
-    return handle(req, reply, t, r, null, async () => {
+    const challenge = typeof flow.data.loginChallenge === 'string' ? flow.data.loginChallenge : null;
+    return handle(req, reply, t, r, challenge, async () => {
       await recovery.code(r, token, { code: kit.field(req, 'code') ?? '' });
-      return kit.redirect(reply, recoverPath(t));
+      return kit.redirect(reply, pageUrl(t, challenge));
     });
   }));
 }

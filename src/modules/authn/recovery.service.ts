@@ -92,8 +92,9 @@ export class RecoveryService {
     return (flow.data.recovery as Progress | undefined) ?? { stage: 'email' };
   }
 
-  async start(r: FlowRequest): Promise<{ flow: LoginFlow; token: string; view: RecoveryView }> {
-    const { flow, token } = await this.engine.start(r, { purpose: 'recovery', data: { recovery: { stage: 'email' } } });
+  /** `data`: what the caller keeps with the flow (the hosted pages: the sign-in to return to). */
+  async start(r: FlowRequest, data: Record<string, unknown> = {}): Promise<{ flow: LoginFlow; token: string; view: RecoveryView }> {
+    const { flow, token } = await this.engine.start(r, { purpose: 'recovery', data: { ...data, recovery: { stage: 'email' } } });
     return { flow, token, view: this.view(await this.engine.tenant(r.tenantId), flow) };
   }
 
