@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTHN_ERROR_STATUS, AuthnError, AuthnErrorCode, RegistrationService, type FlowRequest, type LoginFlow } from '../modules/authn/index.js';
 import {
-  signUpCheckEmailPage, signUpCodePage, signUpEmailPage, signUpEmailVerificationSkippedPage, signUpPasswordPage, signUpPhonePage,
+  signUpCheckEmailPage, signUpCodePage, signUpEmailPage, signUpCodeExpiredPage, signUpPasswordPage, signUpPhonePage,
   signUpProfilePage, signUpTermsPage, signUpUnavailablePage, upgradeUnavailablePage, type SignUpPageBase,
 } from '../modules/authn/pages/registration-pages.js';
 import { InteractionError } from '../modules/interaction/index.js';
@@ -182,7 +182,7 @@ export function registerRegistrationRoutes(app: FastifyInstance, c: Container): 
       case 'email_verification':
         return kit.html(reply, status, view.pending
           ? signUpCodePage({ ...base, destination: view.pending.destination, channel: 'email', optional: optional('email_verification') })
-          : signUpEmailVerificationSkippedPage({ ...base, optional: optional('email_verification') }));
+          : signUpCodeExpiredPage({ ...base, optional: optional('email_verification') }));
       case 'terms':
         return kit.html(reply, status, signUpTermsPage({ ...base, termsUrl: view.terms_url, optional: optional('terms') }));
       case 'profile':

@@ -70,8 +70,8 @@ ${startOver(o)}`,
   });
 }
 
-/** Email verification is in the plan but no code is pending (it was skipped earlier or expired). */
-export function signUpEmailVerificationSkippedPage(o: SignUpPageBase & { optional: boolean }): string {
+/** Email verification is next but no code is pending (it expired and was cleared). */
+export function signUpCodeExpiredPage(o: SignUpPageBase & { optional: boolean }): string {
   return page({
     title: 'Verify your email', tenantName: o.tenantName,
     body: `${head(o)}
