@@ -342,6 +342,7 @@ export class AuthnEngine {
       user = await em.findOne(User, { email, tenant: r.tenantId, status: 'active' });
       destination = email;
     }
+    await this.limitSends(r, destination);
     const secret = channel === 'magic_link' ? randomToken(32) : numericCode(6);
     const otp: PendingOtp = {
       channel, userId: user?.id ?? null, destination: channel === 'phone_otp' ? maskPhone(destination) : maskEmail(destination),
@@ -366,6 +367,12 @@ export class AuthnEngine {
       await notifyOutbox(em);
     }
     return this.view(tenant, flow);
+  }
+
+  /** Refuses a send past the per-destination / per-address limits (TOO_MANY_ATTEMPTS with Retry-After). */
+  async limitSends(r: FlowRequest, destination: string): Promise<void> {
+    const wait = await this.deps.throttle.sendAllowed(r.tenantId, destination.toLowerCase(), r.ip);
+    if (wait !== null) throw new AuthnError(AuthnErrorCode.TOO_MANY_ATTEMPTS, 'too many codes were sent; wait a few minutes and try again', ['email'], wait);
   }
 
   private codeHash(flowId: string, secret: string): string {

@@ -134,6 +134,7 @@ export class RecoveryService {
     const { flow, tenant, progress } = await this.load(r, token);
     this.stageIs(progress, 'email', 'code');
     const email = emailFrom(input.email);
+    await this.engine.limitSends(r, email);
     const em = this.engine.em(r.tenantId);
     const user = await em.findOne(User, { email, tenant: r.tenantId, status: 'active', isAnonymous: false });
     const sent = newCode(flow, { channel: 'email_otp', step: 'recovery', destination: maskEmail(email), userId: user?.id ?? null, deliver: Boolean(user) });

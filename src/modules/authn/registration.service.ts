@@ -260,6 +260,7 @@ export class RegistrationService {
             assertThat(input.phone_number !== undefined && input.phone_number !== '', invalid('enter your phone number, then the code we text you', 'phone_number'));
             const phone = phoneFrom(input.phone_number);
             const sent = newCode(flow, { channel: 'phone_otp', step: 'verify_phone', destination: maskPhone(phone), userId: null, deliver: true });
+            await this.engine.limitSends(r, phone);
             await this.engine.deps.sms.send({ to: phone, text: `${sent.code} is your ${tenant.name} verification code. It expires in 10 minutes.` }, { tenantId: r.tenantId });
             otp = sent.otp;
             p.phone = phone;
@@ -286,6 +287,8 @@ export class RegistrationService {
   /** The email step: a code to a new address; to a taken one the "you already have an account" mail (registration) or a refusal (upgrade). */
   private async email(r: FlowRequest, tenant: Tenant, flow: LoginFlow, p: Progress, input: RegistrationInput) {
     const email = emailFrom(input.email);
+    // Counted before the lookup: taken and new addresses are limited alike.
+    await this.engine.limitSends(r, email);
     const em = this.engine.em(r.tenantId);
     const taken = await em.findOne(User, { email, tenant: r.tenantId });
     if (p.kind === 'upgrade') assertThat(!taken, emailTaken);

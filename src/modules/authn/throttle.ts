@@ -32,6 +32,9 @@ export type Reservation =
 export const THROTTLE_WINDOW_SECONDS = 900;
 /** Attempts per source address per window, across accounts (credential stuffing). */
 export const IP_LIMIT = 100;
+/** Codes and links sent per destination, and per source address, per window. */
+export const SENDS_PER_DESTINATION = 5;
+export const SENDS_PER_IP = 30;
 /** First lockout; each further lockout within a day doubles it. */
 export const LOCK_BASE_SECONDS = 60;
 
@@ -67,6 +70,21 @@ export class LoginThrottle {
         await multi.exec();
       },
     };
+  }
+
+  /**
+   * Counts one code or link sent to `destination` (an email address or phone number) and from
+   * `ip`; past the limits (per 15 minutes) the answer is the seconds to wait, else null. Keeps
+   * mail and SMS from being pumped through sign-in, sign-up and recovery.
+   */
+  async sendAllowed(tenantId: string, destination: string, ip: string | null): Promise<number | null> {
+    const keys = [this.key('send', tenantId, destination), ...(ip ? [this.key('sendip', tenantId, ip)] : [])];
+    const multi = this.redis.multi();
+    for (const k of keys) multi.incr(k).expire(k, THROTTLE_WINDOW_SECONDS, 'NX').ttl(k);
+    const res = (await multi.exec()) ?? [];
+    const counts = keys.map((_, i) => Number(res[i * 3]?.[1] ?? 0));
+    const ttl = Math.max(1, ...keys.map((_, i) => Number(res[i * 3 + 2]?.[1] ?? THROTTLE_WINDOW_SECONDS)));
+    return counts[0]! > SENDS_PER_DESTINATION || (counts[1] ?? 0) > SENDS_PER_IP ? ttl : null;
   }
 
   /** Whether an identifier is locked right now (shown before any work is done). */
