@@ -9,7 +9,7 @@ import { ACR, acrFor, acrLevel, requiredAcrLevel } from '../../protocol/interact
 import type { LogoutNotifier, SessionStore } from '../../protocol/ports.js';
 import { assertThat } from '../../shared/domain-error.js';
 import type { Actor } from '../../shared/request-context.js';
-import { hasControlChars } from '../../shared/text.js';
+import { E164, EMAIL, maskEmail, maskPhone, str } from './inputs.js';
 import type { InteractionService } from '../interaction/index.js';
 import type { MailTransport, SmsTransport } from '../notification/index.js';
 import { Tenant } from '../tenant/tenant.entity.js';
@@ -115,21 +115,9 @@ export interface PasskeyVerifier {
   verifyAssertion(em: EntityManager, tenant: Tenant, challenge: string, response: unknown, expectedUserId: string | null): Promise<{ userId: string; userVerified: boolean }>;
 }
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
-const E164 = /^\+[1-9]\d{6,14}$/;
 const notFound = () => new AuthnError(AuthnErrorCode.FLOW_NOT_FOUND, 'the sign-in has expired or does not exist; start again', ['flow']);
 const outOfOrder = (what: string) => new AuthnError(AuthnErrorCode.STEP_OUT_OF_ORDER, what, ['method']);
 const wrongCode = () => new AuthnError(AuthnErrorCode.INVALID_CODE, 'the code is not right', ['code']);
-const str = (v: unknown, max = 1024): string | null => (typeof v === 'string' && v.length <= max && !hasControlChars(v) ? v : null);
-
-export function maskEmail(email: string): string {
-  const [local, domain] = email.split('@');
-  return `${local!.slice(0, 1)}***@${domain}`;
-}
-
-export function maskPhone(phone: string): string {
-  return `${phone.slice(0, 2)}${'*'.repeat(Math.max(phone.length - 6, 0))}${phone.slice(-4)}`;
-}
 
 export class AuthnEngine {
   constructor(readonly deps: AuthnDeps) {}

@@ -4,7 +4,7 @@ import { safeEqualStrings, sha256Hex } from '../../crypto/secrets.js';
 import { numericCode } from '../../crypto/totp.js';
 import { notifyOutbox, recordEvent, type EventInput } from '../../events/outbox.js';
 import { assertThat } from '../../shared/domain-error.js';
-import { hasControlChars } from '../../shared/text.js';
+import { E164, EMAIL, str } from './inputs.js';
 import { LoginFlow, type PendingOtp } from './authn.entity.js';
 import { MAX_FAILURES, OTP_TTL_SECONDS } from './authn.engine.js';
 import { AuthnError, AuthnErrorCode } from './authn.errors.js';
@@ -16,11 +16,6 @@ import { AuthnError, AuthnErrorCode } from './authn.errors.js';
  * conditional UPDATE clears it), expires after 10 minutes, and every wrong answer counts; at
  * MAX_FAILURES the flow fails and must be started again.
  */
-export const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
-export const E164 = /^\+[1-9]\d{6,14}$/;
-
-/** A string input of at most `max` characters without control characters, or null. */
-export const str = (v: unknown, max = 1024): string | null => (typeof v === 'string' && v.length <= max && !hasControlChars(v) ? v : null);
 
 export const outOfOrder = (what: string) => new AuthnError(AuthnErrorCode.STEP_OUT_OF_ORDER, what, ['step']);
 export const invalid = (what: string, field: string) => new AuthnError(AuthnErrorCode.INVALID_REQUEST, what, [field]);

@@ -9,9 +9,10 @@ import type { EndedSession, SessionService } from '../session/index.js';
 import type { Tenant } from '../tenant/tenant.entity.js';
 import { User } from '../user/user.entity.js';
 import { LoginFlow } from './authn.entity.js';
-import { MAX_FAILURES, maskEmail, type AuthnEngine, type FlowRequest } from './authn.engine.js';
+import { MAX_FAILURES, type AuthnEngine, type FlowRequest } from './authn.engine.js';
 import { AuthnError, AuthnErrorCode } from './authn.errors.js';
-import { countFailure, emailFrom, invalid, newCode, outOfOrder, saveFlow, str, takeCode } from './flow-steps.js';
+import { countFailure, emailFrom, invalid, newCode, outOfOrder, saveFlow, takeCode } from './flow-steps.js';
+import { maskEmail, str } from './inputs.js';
 
 /**
  * Account recovery ("forgot password") as steps of one `login_flow` row (purpose `recovery`);

@@ -10,9 +10,10 @@ import type { Actor } from '../../shared/request-context.js';
 import type { Tenant } from '../tenant/tenant.entity.js';
 import { User } from '../user/user.entity.js';
 import { LoginFlow } from './authn.entity.js';
-import { FLOW_TTL_SECONDS, maskEmail, maskPhone, type AuthnEngine, type FlowRequest } from './authn.engine.js';
+import { FLOW_TTL_SECONDS, type AuthnEngine, type FlowRequest } from './authn.engine.js';
 import { AuthnError, AuthnErrorCode } from './authn.errors.js';
-import { emailFrom, invalid, newCode, outOfOrder, phoneFrom, saveFlow, str, takeCode } from './flow-steps.js';
+import { emailFrom, invalid, newCode, outOfOrder, phoneFrom, saveFlow, takeCode } from './flow-steps.js';
+import { maskEmail, maskPhone, str } from './inputs.js';
 
 /**
  * Self-registration and the upgrade of a guest (anonymous) account, as steps of one `login_flow`
