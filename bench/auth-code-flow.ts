@@ -31,15 +31,15 @@ const SCOPE = 'openid offline_access';
 
 // --- a small keep-alive HTTP client ----------------------------------------------------------------
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 512 });
+export const agent = new http.Agent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 512 });
 
-interface HttpResponse {
+export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
 }
 
-function request(url: string, method: string, headers: Record<string, string>, body?: string): Promise<HttpResponse> {
+export function request(url: string, method: string, headers: Record<string, string>, body?: string): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -54,7 +54,7 @@ function request(url: string, method: string, headers: Record<string, string>, b
 }
 
 /** Cookies of one user agent (one flow); every cookie is sent to every path of the one origin. */
-class Jar {
+export class Jar {
   private readonly cookies = new Map<string, string>();
   header(): Record<string, string> {
     return this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
@@ -72,11 +72,11 @@ class Jar {
   }
 }
 
-class FlowError extends Error {
+export class FlowError extends Error {
   constructor(readonly kind: string, message: string) { super(message); }
 }
 
-const snippet = (r: HttpResponse) => `${r.status} ${r.body.slice(0, 200).replace(/\s+/g, ' ')}`;
+export const snippet = (r: HttpResponse) => `${r.status} ${r.body.slice(0, 200).replace(/\s+/g, ' ')}`;
 
 // --- targets --------------------------------------------------------------------------------------
 
@@ -231,7 +231,7 @@ class Latencies {
  * `concurrency` workers each run `op(worker)` back to back for warm-up + duration seconds; ops
  * started after the warm-up are measured. Failed ops are counted by kind (HTTP status or check).
  */
-async function runWorkers(concurrency: number, warmupS: number, durationS: number, op: (worker: number) => Promise<void>): Promise<LoadResult & { failures: Record<string, number>; firstFailure?: string }> {
+export async function runWorkers(concurrency: number, warmupS: number, durationS: number, op: (worker: number) => Promise<void>): Promise<LoadResult & { failures: Record<string, number>; firstFailure?: string }> {
   const lat = new Latencies();
   const failures: Record<string, number> = {};
   let firstFailure: string | undefined;
@@ -305,13 +305,13 @@ async function collectRefreshTokens(t: FlowTarget, n: number, parallel = 16): Pr
 
 // --- setup ------------------------------------------------------------------------------------------
 
-async function postForm(url: string, auth: string, form: Record<string, string>): Promise<Record<string, unknown>> {
+export async function postForm(url: string, auth: string, form: Record<string, string>): Promise<Record<string, unknown>> {
   const r = await request(url, 'POST', { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, new URLSearchParams(form).toString());
   if (r.status !== 200) throw new Error(`POST ${url}: ${snippet(r)}`);
   return JSON.parse(r.body) as Record<string, unknown>;
 }
 
-async function gql<T>(url: string, bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function gql<T>(url: string, bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const r = await request(`${url}/graphql`, 'POST', { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', accept: 'application/json' }, JSON.stringify({ query, variables }));
   const j = JSON.parse(r.body) as { data?: Record<string, { userErrors?: Array<{ message: string }> } & T>; errors?: Array<{ message: string }> };
   if (r.status !== 200 || j.errors?.length || !j.data) throw new Error(`GraphQL: ${j.errors?.[0]?.message ?? snippet(r)}`);

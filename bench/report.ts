@@ -41,6 +41,9 @@ export interface BenchReport {
   authCodeFlow?: Comparison[];
   refreshToken?: Comparison[];
   authCode?: unknown;
+  /** Password logins/s through the flow API vs argon2id verifications/s (bench/password-login.ts). */
+  passwordLogin?: Comparison[];
+  passwordLoginDetails?: unknown;
   memory: {
     targetMiB: number;
     signet?: MemoryStats;
@@ -76,6 +79,7 @@ export function formatTable(report: BenchReport): string {
   lines.push(`${m.durationSeconds} s per measurement after ${m.warmupSeconds} s warm-up; autocannon in the parent process, each server in its own process`);
   lines.push('req/s = 2xx responses (with the expected body) per second; latency percentiles over 2xx responses');
   if (report.authCodeFlow?.length) lines.push('flow rows: req/s = complete authorize → token flows per second ending in 200 + id_token, latency per whole flow; non-2xx/errors = failed flows');
+  if (report.passwordLogin?.length) lines.push('password login rows: req/s = flow-API logins (start → password → complete, 200 + session) per second; baseline = argon2id verifications/s, N in parallel in the bench process');
   lines.push('');
 
   const header = ['Scenario', 'Conc', 'Server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'ratio', 'target', 'result'];
@@ -102,6 +106,7 @@ export function formatTable(report: BenchReport): string {
   add('GraphQL viewer vs hello', report.graphql);
   add('auth code + PKCE flows/s', report.authCodeFlow ?? []);
   add('refresh_token (rotating)', report.refreshToken ?? []);
+  add('password logins/s', report.passwordLogin ?? []);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   lines.push(row(header, widths, align));
   lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -127,7 +132,7 @@ export function formatTable(report: BenchReport): string {
   const errs = [
     ...(report.signet.error ? [`Signet: ${report.signet.error}`] : []),
     ...Object.entries(report.baselines).filter(([, b]) => b.error).map(([n, b]) => `${n}: ${b.error}`),
-    ...[...report.token, ...report.graphql, ...(report.authCodeFlow ?? []), ...(report.refreshToken ?? [])].filter((c) => c.note).map((c) => `${c.scenario} @${c.connections}: ${c.note}`),
+    ...[...report.token, ...report.graphql, ...(report.authCodeFlow ?? []), ...(report.refreshToken ?? []), ...(report.passwordLogin ?? [])].filter((c) => c.note).map((c) => `${c.scenario} @${c.connections}: ${c.note}`),
   ];
   if (errs.length) {
     lines.push('');

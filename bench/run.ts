@@ -15,6 +15,7 @@ import { startSignet, startSignetServices, type SignetServer, type SignetService
 import { formatEvents, runEventsScenario, type EventsReport } from './events.js';
 import { runAuthCodeScenarios } from './auth-code-flow.js';
 import { formatUsersPage, runUsersPageScenario, type UsersPageReport } from './users-page.js';
+import { formatPasswordLogin, runPasswordLoginScenario, type PasswordLoginReport } from './password-login.js';
 
 function numberEnv(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -222,6 +223,15 @@ async function main(): Promise<number> {
     if (m && report.signet.ran) report.memory.signetPass = mib(m.peakRss) < RSS_TARGET_MIB;
   }
 
+  // --- 3b. Password logins/s through the flow API next to argon2id's own rate (bench/password-login.ts);
+  // after the RSS reading (each concurrent argon2id hash takes 19 MiB in serve's thread pool), its own peak is reported.
+  let passwordLogin: PasswordLoginReport | undefined;
+  if (process.env.BENCH_PASSWORD !== '0' && signet && report.signet.ran && signetAlive()) {
+    passwordLogin = await runPasswordLoginScenario(signet, signetAlive, { concurrency: CONNECTIONS, warmupS: WARMUP, durationS: DURATION });
+    const { rows, ...details } = passwordLogin;
+    Object.assign(report, { passwordLogin: rows, passwordLoginDetails: details });
+  }
+
   // --- 4. Events: mutation → subscriber latency, webhook deliveries/s (after the RSS reading) ---
   let events: EventsReport | undefined;
   if (process.env.BENCH_EVENTS !== '0' && services && signet && report.signet.ran && signetAlive()) {
@@ -241,11 +251,11 @@ async function main(): Promise<number> {
   report.meta.loadAverage.end = os.loadavg()[0]!;
   await cleanup();
   writeJson({ ...report, ...(events ? { events } : {}), ...(usersPage ? { usersPage } : {}) }, RESULTS_FILE);
-  process.stdout.write(`\n${formatTable(report)}\n${events ? `\n${formatEvents(events)}\n` : ''}${usersPage ? `\n${formatUsersPage(usersPage)}\n` : ''}\nResults written to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
+  process.stdout.write(`\n${formatTable(report)}\n${events ? `\n${formatEvents(events)}\n` : ''}${passwordLogin ? `\n${formatPasswordLogin(passwordLogin)}\n` : ''}${usersPage ? `\n${formatUsersPage(usersPage)}\n` : ''}\nResults written to ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
 
   const ranAll = report.signet.ran && Object.values(report.baselines).every((b) => b.ran);
   if (!ranAll) return 1;
-  const allPass = [...report.token, ...report.graphql, ...(report.authCodeFlow ?? []), ...(report.refreshToken ?? [])].every((c) => c.pass) && report.memory.signetPass === true;
+  const allPass = [...report.token, ...report.graphql, ...(report.authCodeFlow ?? []), ...(report.refreshToken ?? []), ...(report.passwordLogin ?? [])].every((c) => c.pass) && report.memory.signetPass === true;
   return process.env.BENCH_STRICT === '1' && !allPass ? 2 : 0;
 }
 
