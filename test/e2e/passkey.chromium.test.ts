@@ -1,11 +1,10 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { tenantEm } from '../../src/db/tenant-em.js';
 import { Authenticator } from '../../src/modules/authn/index.js';
 import { updateSettings } from '../helpers/authn.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { startRelyingParty, type RelyingParty } from '../helpers/relying-party.js';
 import { startLocalhostTestServer } from '../helpers/localhost-server.js';
 import { authorizeUrl, createClient, createTenant, createUser, pkce, tokenCall, type TestTenant } from '../helpers/oauth-flow.js';
 import type { TestServer } from '../helpers/server.js';
@@ -19,7 +18,7 @@ import type { TestServer } from '../helpers/server.js';
 describe('passkeys in headless Chromium with a virtual authenticator', () => {
   let s: TestServer;
   let browser: Browser;
-  let rp: http.Server;
+  let rp: RelyingParty;
   let rpUrl: string;
   const received: URL[] = [];
   const password = 'trajectory-friendship-7';
@@ -27,12 +26,8 @@ describe('passkeys in headless Chromium with a virtual authenticator', () => {
   beforeAll(async () => {
     s = await startLocalhostTestServer();
     browser = await launchChromium();
-    rp = http.createServer((req, res) => {
-      received.push(new URL(req.url!, rpUrl));
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Signed in at the relying party</h1>');
-    });
-    await new Promise<void>((r) => rp.listen(0, '127.0.0.1', r));
-    rpUrl = `http://127.0.0.1:${(rp.address() as AddressInfo).port}`;
+    rp = await startRelyingParty(received);
+    rpUrl = rp.url;
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,9 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { codeIn, lastMail, updateSettings } from '../helpers/authn.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { startRelyingParty, type RelyingParty } from '../helpers/relying-party.js';
 import { authorizeUrl, createClient, createTenant, createUser, pkce, tokenCall } from '../helpers/oauth-flow.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -15,19 +14,15 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 describe('self-registration in headless Chromium', () => {
   let s: TestServer;
   let browser: Browser;
-  let rp: http.Server;
+  let rp: RelyingParty;
   let rpUrl: string;
   const received: URL[] = [];
 
   beforeAll(async () => {
     s = await startTestServer();
     browser = await launchChromium();
-    rp = http.createServer((req, res) => {
-      received.push(new URL(req.url!, rpUrl));
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Back at the relying party</h1>');
-    });
-    await new Promise<void>((r) => rp.listen(0, '127.0.0.1', r));
-    rpUrl = `http://127.0.0.1:${(rp.address() as AddressInfo).port}`;
+    rp = await startRelyingParty(received);
+    rpUrl = rp.url;
   });
   afterAll(async () => {
     await browser?.close();
