@@ -6,8 +6,6 @@ import type { IssuerRecord } from '../protocol/ports.js';
 import type { Container } from './container.js';
 import { readCookies, setCookie } from './cookies.js';
 
-type Req = FastifyRequest<{ Params: { slug: string } }>;
-
 export const FLOW_COOKIE = 'signet_flow';
 export const DEVICE_COOKIE = 'signet_device';
 export const FLOW_HEADER = 'signet-flow';
@@ -24,6 +22,40 @@ export function flowRequest(c: Container, req: FastifyRequest, reply: FastifyRep
     tenantId: t.tenantId, slug: t.slug, ip: req.ip ?? null, userAgent: req.headers['user-agent']?.slice(0, 300) ?? null,
     deviceToken: device, requestId: req.id,
   };
+}
+
+type FlowApiReq = FastifyRequest<{ Params: { slug: string; step?: string } }>;
+
+/**
+ * What every flow API route shares (sign-in, sign-up, recovery): the JSON body, the flow token
+ * (cookie or header), RFC-6749-style error JSON, and `route`, which resolves the tenant, marks the
+ * answer no-store and turns engine errors into their status (Retry-After on 429) — never a 5xx
+ * for bad input.
+ */
+export function flowApiKit(c: Container) {
+  const body = (req: FastifyRequest): Record<string, unknown> => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body as Record<string, unknown> : {});
+  const flowToken = (req: FastifyRequest): string | undefined => {
+    const header = req.headers[FLOW_HEADER];
+    return (typeof header === 'string' ? header : undefined) ?? readCookies(req)[FLOW_COOKIE];
+  };
+  const fail = (reply: FastifyReply, status: number, error: string, description: string) =>
+    reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
+  const route = (handler: (req: FlowApiReq, reply: FastifyReply, r: FlowRequest, t: IssuerRecord) => Promise<unknown>) => async (req: FlowApiReq, reply: FastifyReply) => {
+    const t = await c.issuers.findBySlug(req.params.slug);
+    if (!t) return fail(reply, 404, 'not_found', 'unknown issuer');
+    reply.header('cache-control', 'no-store');
+    try {
+      return await handler(req, reply, flowRequest(c, req, reply, t), t);
+    } catch (err) {
+      if (err instanceof AuthnError) {
+        if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
+        return fail(reply, AUTHN_ERROR_STATUS[err.code], err.code.toLowerCase(), err.message);
+      }
+      if (err instanceof InteractionError) return fail(reply, err.code === 'NOT_FOUND' ? 404 : 409, `login_challenge_${err.code.toLowerCase()}`, err.message);
+      throw err;
+    }
+  };
+  return { body, flowToken, fail, route };
 }
 
 /**
@@ -44,29 +76,7 @@ export function flowRequest(c: Container, req: FastifyRequest, reply: FastifyRep
  */
 export function registerAuthnRoutes(app: FastifyInstance, c: Container): void {
   const base = '/t/:slug/authentication';
-  const body = (req: FastifyRequest): Record<string, unknown> => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body as Record<string, unknown> : {});
-  const flowToken = (req: FastifyRequest): string | undefined => {
-    const header = req.headers[FLOW_HEADER];
-    return (typeof header === 'string' ? header : undefined) ?? readCookies(req)[FLOW_COOKIE];
-  };
-  const fail = (reply: FastifyReply, status: number, error: string, description: string) =>
-    reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
-
-  const route = (handler: (req: Req, reply: FastifyReply, r: FlowRequest, t: IssuerRecord) => Promise<unknown>) => async (req: Req, reply: FastifyReply) => {
-    const t = await c.issuers.findBySlug(req.params.slug);
-    if (!t) return fail(reply, 404, 'not_found', 'unknown issuer');
-    reply.header('cache-control', 'no-store');
-    try {
-      return await handler(req, reply, flowRequest(c, req, reply, t), t);
-    } catch (err) {
-      if (err instanceof AuthnError) {
-        if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
-        return fail(reply, AUTHN_ERROR_STATUS[err.code], err.code.toLowerCase(), err.message);
-      }
-      if (err instanceof InteractionError) return fail(reply, err.code === 'NOT_FOUND' ? 404 : 409, `login_challenge_${err.code.toLowerCase()}`, err.message);
-      throw err;
-    }
-  };
+  const { body, flowToken, fail, route } = flowApiKit(c);
 
   app.post(`${base}/start`, route(async (req, reply, r, t) => {
     const b = body(req);

@@ -1,14 +1,13 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AUTHN_ERROR_STATUS, AuthnError, AuthnErrorCode, RecoveryService, type FlowRequest, type LoginFlow } from '../modules/authn/index.js';
 import { recoverCodePage, recoverDonePage, recoverEmailPage, recoverPasswordPage, recoverSecondFactorPage, type RecoveryPageBase } from '../modules/authn/pages/recovery-pages.js';
 import type { IssuerRecord } from '../protocol/ports.js';
 import { LoaderCache } from '../shared/request-context.js';
-import { FLOW_COOKIE, FLOW_HEADER, flowRequest } from './authn-routes.js';
+import { FLOW_COOKIE, flowApiKit, flowRequest } from './authn-routes.js';
 import type { Container } from './container.js';
 import { readCookies, setCookie } from './cookies.js';
 import { pageKit, type PageReq } from './page-kit.js';
 
-type Req = FastifyRequest<{ Params: { slug: string; step?: string } }>;
 
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -44,32 +43,11 @@ export function registerRecoveryRoutes(app: FastifyInstance, c: Container): void
   });
   const kit = pageKit(c);
   const linkUrl = (t: IssuerRecord) => `${c.services.issuerUrl(t.slug)}/recover/verify`;
-  const body = (req: FastifyRequest): Record<string, unknown> => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body as Record<string, unknown> : {});
-  const flowToken = (req: FastifyRequest): string | undefined => {
-    const header = req.headers[FLOW_HEADER];
-    return (typeof header === 'string' ? header : undefined) ?? readCookies(req)[FLOW_COOKIE];
-  };
-  const fail = (reply: FastifyReply, status: number, error: string, description: string) =>
-    reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
+  const { body, flowToken, fail, route } = flowApiKit(c);
   const setFlowCookie = (reply: FastifyReply, t: IssuerRecord, token: string | null) =>
     setCookie(reply, FLOW_COOKIE, token, { path: kit.cookiePath(t.slug), secure: kit.secure });
 
   // ------------------------------------------------------------------ flow API
-
-  const route = (handler: (req: Req, reply: FastifyReply, r: FlowRequest, t: IssuerRecord) => Promise<unknown>) => async (req: Req, reply: FastifyReply) => {
-    const t = await c.issuers.findBySlug(req.params.slug);
-    if (!t) return fail(reply, 404, 'not_found', 'unknown issuer');
-    reply.header('cache-control', 'no-store');
-    try {
-      return await handler(req, reply, flowRequest(c, req, reply, t), t);
-    } catch (err) {
-      if (err instanceof AuthnError) {
-        if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
-        return fail(reply, AUTHN_ERROR_STATUS[err.code], err.code.toLowerCase(), err.message);
-      }
-      throw err;
-    }
-  };
 
   app.post('/t/:slug/authentication/recovery/start', route(async (_req, reply, r, t) => {
     const { token, view } = await recovery.start(r);

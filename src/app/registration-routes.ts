@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AUTHN_ERROR_STATUS, AuthnError, AuthnErrorCode, RegistrationService, type FlowRequest, type LoginFlow } from '../modules/authn/index.js';
 import {
   signUpCheckEmailPage, signUpCodePage, signUpEmailPage, signUpCodeExpiredPage, signUpPasswordPage, signUpPhonePage,
@@ -6,13 +6,12 @@ import {
 } from '../modules/authn/pages/registration-pages.js';
 import { InteractionError } from '../modules/interaction/index.js';
 import type { IssuerRecord } from '../protocol/ports.js';
-import { FLOW_COOKIE, FLOW_HEADER, flowRequest } from './authn-routes.js';
+import { FLOW_COOKIE, flowApiKit, flowRequest } from './authn-routes.js';
 import type { Container } from './container.js';
 import { readCookies, setCookie } from './cookies.js';
 import { COOKIE, pageKit, type PageReq } from './page-kit.js';
 import { portalUser } from './portal-session.js';
 
-type Req = FastifyRequest<{ Params: { slug: string; step?: string } }>;
 
 /** Where a hosted sign-up goes when it ends: an authorization request, a page of the tenant, or a "done" page. */
 type Target = { kind: 'challenge'; challenge: string } | { kind: 'return'; returnTo: string } | { kind: 'none' };
@@ -49,33 +48,11 @@ export function registerRegistrationRoutes(app: FastifyInstance, c: Container): 
   const registration = new RegistrationService(c.services.authn);
   const engine = c.services.authn;
   const kit = pageKit(c);
-  const body = (req: FastifyRequest): Record<string, unknown> => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body as Record<string, unknown> : {});
-  const flowToken = (req: FastifyRequest): string | undefined => {
-    const header = req.headers[FLOW_HEADER];
-    return (typeof header === 'string' ? header : undefined) ?? readCookies(req)[FLOW_COOKIE];
-  };
-  const fail = (reply: FastifyReply, status: number, error: string, description: string) =>
-    reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
+  const { body, flowToken, fail, route } = flowApiKit(c);
   const setFlowCookie = (reply: FastifyReply, t: IssuerRecord, token: string | null) =>
     setCookie(reply, FLOW_COOKIE, token, { path: kit.cookiePath(t.slug), secure: kit.secure });
 
   // ------------------------------------------------------------------ flow API
-
-  const route = (handler: (req: Req, reply: FastifyReply, r: FlowRequest, t: IssuerRecord) => Promise<unknown>) => async (req: Req, reply: FastifyReply) => {
-    const t = await c.issuers.findBySlug(req.params.slug);
-    if (!t) return fail(reply, 404, 'not_found', 'unknown issuer');
-    reply.header('cache-control', 'no-store');
-    try {
-      return await handler(req, reply, flowRequest(c, req, reply, t), t);
-    } catch (err) {
-      if (err instanceof AuthnError) {
-        if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
-        return fail(reply, AUTHN_ERROR_STATUS[err.code], err.code.toLowerCase(), err.message);
-      }
-      if (err instanceof InteractionError) return fail(reply, err.code === 'NOT_FOUND' ? 404 : 409, `login_challenge_${err.code.toLowerCase()}`, err.message);
-      throw err;
-    }
-  };
 
   app.post('/t/:slug/authentication/registration/start', route(async (req, reply, r, t) => {
     const b = body(req);
