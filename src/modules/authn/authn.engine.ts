@@ -281,27 +281,33 @@ export class AuthnEngine {
     const em = this.em(r.tenantId);
     const reservation = await this.deps.throttle.reserve(r.tenantId, email, r.ip, tenant.lockoutThreshold);
     if (!reservation.ok) {
-      if (reservation.justLocked) {
-        const user = await em.findOne(User, { email, tenant: r.tenantId });
-        recordEvent(em, {
-          tenantId: r.tenantId, type: 'Account.Locked', actor: this.systemActor(r), requestId: r.requestId, target: user ? { type: 'User', id: user.id } : undefined,
-          payload: { ...(user ? { userId: user.id } : {}), identifier: email, lockedForSeconds: reservation.retryAfterSeconds, ip: r.ip ?? undefined },
-        });
-        await em.flush();
-        await notifyOutbox(em);
-      }
+      // One message whether locked or merely busy (Retry-After tells the wait).
       throw new AuthnError(AuthnErrorCode.TOO_MANY_ATTEMPTS, 'too many sign-in attempts; wait a few minutes and try again', ['email'], reservation.retryAfterSeconds);
     }
-    const user = await em.findOne(User, { email, tenant: r.tenantId }, { populate: ['passwordHash'] as never });
-    const hash = user?.passwordHash ?? (await dummyPasswordHash());
-    passwordVerifications.inc();
-    const ok = (await verifyPassword(password, hash)) && Boolean(user?.passwordHash) && user!.status === 'active';
-    await reservation.release(ok);
+    let user: User | null = null;
+    let ok: boolean | null = null;
+    let released: { justLocked: boolean; lockedForSeconds: number };
+    try {
+      user = await em.findOne(User, { email, tenant: r.tenantId }, { populate: ['passwordHash'] as never });
+      const hash = user?.passwordHash ?? (await dummyPasswordHash());
+      passwordVerifications.inc();
+      ok = (await verifyPassword(password, hash)) && Boolean(user?.passwordHash) && user!.status === 'active';
+    } finally {
+      released = await reservation.release(ok);
+    }
     if (!ok) {
+      const target = user ? { type: 'User', id: user.id } : undefined;
+      const who = user ? { userId: user.id } : {};
       recordEvent(em, {
-        tenantId: r.tenantId, type: 'Login.Failed', actor: this.systemActor(r), requestId: r.requestId, target: user ? { type: 'User', id: user.id } : undefined,
-        payload: { ...(user ? { userId: user.id } : {}), identifier: email, reason: 'invalid_credentials', ip: r.ip ?? undefined, method: 'password' },
+        tenantId: r.tenantId, type: 'Login.Failed', actor: this.systemActor(r), requestId: r.requestId, target,
+        payload: { ...who, identifier: email, reason: 'invalid_credentials', ip: r.ip ?? undefined, method: 'password' },
       });
+      if (released.justLocked) {
+        recordEvent(em, {
+          tenantId: r.tenantId, type: 'Account.Locked', actor: this.systemActor(r), requestId: r.requestId, target,
+          payload: { ...who, identifier: email, lockedForSeconds: released.lockedForSeconds, ip: r.ip ?? undefined },
+        });
+      }
       await em.flush();
       await notifyOutbox(em);
       throw new AuthnError(AuthnErrorCode.INVALID_CREDENTIALS, 'Incorrect email or password.', ['password']);

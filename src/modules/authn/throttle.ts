@@ -4,30 +4,53 @@ import { sha256Hex } from '../../crypto/secrets.js';
 /**
  * Brute-force protection with atomic Redis counters (DESIGN: rate-limit counters live in Redis).
  *
- * An attempt is *reserved* before the password is evaluated: one Lua script checks the lock,
- * increments the window counter and, past the limit, locks the key (backoff doubling per lockout
- * within a day) without evaluating anything. So N parallel wrong passwords for one account cost
- * at most `limit` hash evaluations, however they interleave. A success releases its reservation
- * (the account counter restarts); a failure keeps it. Unknown accounts are keyed and locked
- * exactly like known ones (the identifier is hashed), so throttling reveals nothing.
+ * An attempt is *reserved* before the password is evaluated (one Lua script): refused while the
+ * key is locked, or while failures in the window plus attempts in flight already reach the
+ * limit ("busy": 429, retry in a second, no lockout). So N parallel wrong passwords for one
+ * account cost at most `limit` hash evaluations, however they interleave. Its *release* (a second
+ * script) ends the in-flight count; a failure is counted and the limit-th failure locks the key
+ * with a backoff that doubles per lockout within a day (1 minute first); a success clears the
+ * account's failures (not the source address's: one valid account must not launder an address).
+ * Correct logins never lock an account, however many run at once. Unknown accounts are keyed and
+ * locked exactly like known ones (the identifier is hashed), so throttling reveals nothing.
  */
 const RESERVE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return {0, redis.call('PTTL', KEYS[1])} end
-local n = redis.call('INCR', KEYS[2])
-if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
-if n > tonumber(ARGV[1]) then
-  local k = redis.call('INCR', KEYS[3])
-  redis.call('EXPIRE', KEYS[3], 86400)
+local f = tonumber(redis.call('GET', KEYS[2]) or '0')
+local i = tonumber(redis.call('GET', KEYS[3]) or '0')
+if f + i >= tonumber(ARGV[1]) then return {2, 1000} end
+redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], 120)
+return {1, 0}`;
+
+const RELEASE = `
+if redis.call('DECR', KEYS[3]) <= 0 then redis.call('DEL', KEYS[3]) end
+if ARGV[4] ~= '0' then
+  if ARGV[4] == '1' and ARGV[5] == '1' then redis.call('DEL', KEYS[2]) end
+  return {1, 0}
+end
+local f = redis.call('INCR', KEYS[2])
+if f == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+if f >= tonumber(ARGV[1]) then
+  local k = redis.call('INCR', KEYS[4])
+  redis.call('EXPIRE', KEYS[4], 86400)
   local secs = math.min(tonumber(ARGV[3]) * (2 ^ (k - 1)), 86400)
   redis.call('SET', KEYS[1], '1', 'EX', secs)
   redis.call('DEL', KEYS[2])
   return {-1, secs * 1000}
 end
-return {1, n}`;
+return {1, f}`;
+
+/** After a release: whether this failure locked the account, and for how long. */
+export interface Released {
+  justLocked: boolean;
+  lockedForSeconds: number;
+}
 
 export type Reservation =
-  | { ok: true; release: (succeeded: boolean) => Promise<void> }
-  | { ok: false; justLocked: boolean; retryAfterSeconds: number };
+  /** release(true): a success; release(false): a failure (counted); release(null): no verdict (an error), not counted. */
+  | { ok: true; release: (succeeded: boolean | null) => Promise<Released> }
+  | { ok: false; locked: boolean; retryAfterSeconds: number };
 
 export const THROTTLE_WINDOW_SECONDS = 900;
 /** Attempts per source address per window, across accounts (credential stuffing). */
@@ -45,29 +68,30 @@ export class LoginThrottle {
     return `signet:authn:${kind}:${tenantId}:${sha256Hex(subject.toLowerCase()).slice(0, 32)}`;
   }
 
-  private async reserveKey(scope: string, tenantId: string, subject: string, limit: number): Promise<[number, number]> {
-    const keys = [this.key(`${scope}:lock`, tenantId, subject), this.key(`${scope}:n`, tenantId, subject), this.key(`${scope}:lockouts`, tenantId, subject)];
-    return (await this.redis.eval(RESERVE, 3, ...keys, limit, THROTTLE_WINDOW_SECONDS, LOCK_BASE_SECONDS)) as [number, number];
+  private keys(scope: string, tenantId: string, subject: string): string[] {
+    return ['lock', 'fails', 'inflight', 'lockouts'].map((k) => this.key(`${scope}:${k}`, tenantId, subject));
   }
 
   /** Reserves one attempt against an account identifier (per account) and a source address. */
   async reserve(tenantId: string, identifier: string, ip: string | null, limit: number): Promise<Reservation> {
-    if (ip) {
-      const [ipState, ipValue] = await this.reserveKey('ip', tenantId, ip, IP_LIMIT);
-      if (ipState !== 1) return { ok: false, justLocked: false, retryAfterSeconds: Math.ceil(ipValue / 1000) };
+    const ipKeys = ip ? this.keys('ip', tenantId, ip) : null;
+    if (ipKeys) {
+      const [state, value] = (await this.redis.eval(RESERVE, 3, ipKeys[0]!, ipKeys[1]!, ipKeys[2]!, IP_LIMIT)) as [number, number];
+      if (state !== 1) return { ok: false, locked: state === 0, retryAfterSeconds: Math.ceil(value / 1000) };
     }
-    const [state, value] = await this.reserveKey('acct', tenantId, identifier, limit);
+    const acct = this.keys('acct', tenantId, identifier);
+    const [state, value] = (await this.redis.eval(RESERVE, 3, acct[0]!, acct[1]!, acct[2]!, limit)) as [number, number];
     if (state !== 1) {
-      if (ip) await this.redis.decr(this.key('ip:n', tenantId, ip));
-      return { ok: false, justLocked: state === -1, retryAfterSeconds: Math.ceil(value / 1000) };
+      if (ipKeys) await this.redis.eval(RELEASE, 4, ...ipKeys, IP_LIMIT, THROTTLE_WINDOW_SECONDS, LOCK_BASE_SECONDS, '1', '0');
+      return { ok: false, locked: state === 0, retryAfterSeconds: Math.ceil(value / 1000) };
     }
     return {
       ok: true,
       release: async (succeeded) => {
-        if (!succeeded) return;
-        const multi = this.redis.multi().del(this.key('acct:n', tenantId, identifier));
-        if (ip) multi.decr(this.key('ip:n', tenantId, ip));
-        await multi.exec();
+        const ok = succeeded === null ? '2' : succeeded ? '1' : '0';
+        if (ipKeys) await this.redis.eval(RELEASE, 4, ...ipKeys, IP_LIMIT, THROTTLE_WINDOW_SECONDS, LOCK_BASE_SECONDS, ok, '0');
+        const [st, v] = (await this.redis.eval(RELEASE, 4, ...acct, limit, THROTTLE_WINDOW_SECONDS, LOCK_BASE_SECONDS, ok, '1')) as [number, number];
+        return { justLocked: st === -1, lockedForSeconds: st === -1 ? Math.ceil(v / 1000) : 0 };
       },
     };
   }
@@ -89,11 +113,12 @@ export class LoginThrottle {
 
   /** Whether an identifier is locked right now (shown before any work is done). */
   async locked(tenantId: string, identifier: string): Promise<boolean> {
-    return (await this.redis.exists(this.key('acct:lock', tenantId, identifier))) === 1;
+    return (await this.redis.exists(this.keys('acct', tenantId, identifier)[0]!)) === 1;
   }
 
   /** Clears an account's counters and lock (after a completed account recovery). */
   async clear(tenantId: string, identifier: string): Promise<void> {
-    await this.redis.del(this.key('acct:lock', tenantId, identifier), this.key('acct:n', tenantId, identifier), this.key('acct:lockouts', tenantId, identifier));
+    const [lock, fails, , lockouts] = this.keys('acct', tenantId, identifier);
+    await this.redis.del(lock!, fails!, lockouts!);
   }
 }

@@ -105,6 +105,22 @@ describe('password brute force: lockout, enumeration, per-IP limit', () => {
     });
   });
 
+  it('never locks an account for correct passwords, however many sign-ins run at once (only failures count)', async () => {
+    const t = await createTenant(s);
+    await createUser(s, t, { email: 'service@example.com', password: 'shared-by-a-busy-team-1' });
+    for (let round = 0; round < 3; round++) {
+      const flows = await Promise.all(Array.from({ length: 12 }, () => flow(t)));
+      const answers = await Promise.all(flows.map((f) => password(f, 'service@example.com', 'shared-by-a-busy-team-1')));
+      // More at once than the threshold: some wait ("busy", retry in a second), none fails, nothing locks.
+      expect(answers.every((a) => a.status === 200 || (a.status === 429 && a.headers.get('retry-after') === '1'))).toBe(true);
+      expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(1);
+    }
+    const after = await flow(t);
+    expect((await password(after, 'service@example.com', 'shared-by-a-busy-team-1')).status).toBe(200);
+    const events = await s.gql(`query { auditEvents(first: 50, filter: { types: ["Account.Locked"] }) { nodes { type } } }`, {}, { token: t.token });
+    expect((events.data as { auditEvents: { nodes: unknown[] } }).auditEvents.nodes).toEqual([]);
+  });
+
   describe('account enumeration', () => {
     let t: TestTenant;
     const known = { email: 'known@example.com', password: 'known-users-password' };
