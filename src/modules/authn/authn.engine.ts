@@ -284,8 +284,8 @@ export class AuthnEngine {
       // One message whether locked or merely busy (Retry-After tells the wait).
       throw new AuthnError(AuthnErrorCode.TOO_MANY_ATTEMPTS, 'too many sign-in attempts; wait a few minutes and try again', ['email'], reservation.retryAfterSeconds);
     }
-    let user: User | null = null;
     let ok: boolean | null = null;
+    let user: User | null;
     let released: { justLocked: boolean; lockedForSeconds: number };
     try {
       user = await em.findOne(User, { email, tenant: r.tenantId }, { populate: ['passwordHash'] as never });
@@ -293,6 +293,7 @@ export class AuthnEngine {
       passwordVerifications.inc();
       ok = (await verifyPassword(password, hash)) && Boolean(user?.passwordHash) && user!.status === 'active';
     } finally {
+      // No verdict (an error) ends the reservation without counting a failure.
       released = await reservation.release(ok);
     }
     if (!ok) {
