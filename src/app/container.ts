@@ -79,9 +79,12 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   const issuers = new TenantIssuerStore(orm);
   const keys = new SigningKeyStore(orm, master.key, signingKeys);
   const clientStore = new ClientRecordStore(orm);
+  // Built further down (it needs the services); invalidations only arrive once it exists.
+  let authnEngine: AuthnEngine | undefined;
   cacheBus.onInvalidate((m) => {
     if (m.kind === 'client') clientStore.forget(m.tenantId, m.clientId);
     else if (m.kind === 'keys') keys.forget(m.tenantId);
+    else if (m.kind === 'tenant') authnEngine?.forgetTenant(m.tenantId);
     else issuers.forget(m.slug);
   });
 
@@ -93,7 +96,10 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   const tenants = new TenantService({
     signingKeys, clients, systemTenantId: () => system.systemTenantId,
     onCreated: async (ctx) => { await rbac.provisionManagementApi(ctx, `${config.publicUrl}/graphql`, TENANT_MANAGEMENT_SCOPES); },
-    onChanged: (t) => { cacheBus.invalidate({ kind: 'issuer', slug: t.slug }); cacheBus.invalidate({ kind: 'keys', tenantId: t.id }); clientStore.forget(t.id); },
+    onChanged: (t) => {
+      cacheBus.invalidate({ kind: 'issuer', slug: t.slug }); cacheBus.invalidate({ kind: 'keys', tenantId: t.id }); cacheBus.invalidate({ kind: 'tenant', tenantId: t.id });
+      clientStore.forget(t.id);
+    },
   });
   const eventBus = new EventBus(sub, log);
   const settings: ProtocolSettings = {
@@ -153,9 +159,9 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
     interactions,
     factors,
     passkeys,
-    authn: new AuthnEngine({
+    authn: (authnEngine = new AuthnEngine({
       orm, throttle: new LoginThrottle(redis), factors, interactions, sessions, logout: ports.logout, mail, sms, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug), passkeys,
-    }),
+    })),
   };
   const verifier = new ManagementTokenVerifier({ publicUrl: config.publicUrl, audience: settings.managementAudience, issuers, keys });
   return {

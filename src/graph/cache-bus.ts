@@ -6,7 +6,8 @@ export const CACHE_CHANNEL = 'signet:cache-invalidate';
 export type CacheInvalidation =
   | { kind: 'client'; tenantId: string; clientId: string }
   | { kind: 'keys'; tenantId: string }
-  | { kind: 'issuer'; slug: string };
+  | { kind: 'issuer'; slug: string }
+  | { kind: 'tenant'; tenantId: string };
 
 /**
  * Process-local caches (issuers, clients, signing keys) are bounded by short TTLs; a change made

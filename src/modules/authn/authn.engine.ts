@@ -9,6 +9,7 @@ import { ACR, acrFor, acrLevel, requiredAcrLevel } from '../../protocol/interact
 import type { LogoutNotifier, SessionStore } from '../../protocol/ports.js';
 import { assertThat } from '../../shared/domain-error.js';
 import type { Actor } from '../../shared/request-context.js';
+import { TtlCache } from '../../shared/ttl-cache.js';
 import { E164, EMAIL, maskEmail, maskPhone, str } from './inputs.js';
 import type { InteractionService } from '../interaction/index.js';
 import type { MailTransport, SmsTransport } from '../notification/index.js';
@@ -120,14 +121,21 @@ const outOfOrder = (what: string) => new AuthnError(AuthnErrorCode.STEP_OUT_OF_O
 const wrongCode = () => new AuthnError(AuthnErrorCode.INVALID_CODE, 'the code is not right', ['code']);
 
 export class AuthnEngine {
+  private readonly tenants = new TtlCache<Tenant>(30_000, 1_000);
+
   constructor(readonly deps: AuthnDeps) {}
 
   em(tenantId: string): EntityManager {
     return tenantEm(this.deps.orm, tenantId);
   }
 
+  /** The tenant's settings, cached per process for 30 s; changes drop the copy at once (forgetTenant via the cache bus). */
   async tenant(tenantId: string): Promise<Tenant> {
-    return this.em(tenantId).findOneOrFail(Tenant, { id: tenantId }, { filters: false });
+    return this.tenants.get(tenantId, () => this.em(tenantId).findOneOrFail(Tenant, { id: tenantId }, { filters: false }));
+  }
+
+  forgetTenant(tenantId: string): void {
+    this.tenants.delete(tenantId);
   }
 
   private systemActor(r: FlowRequest): Actor {
@@ -198,29 +206,28 @@ export class AuthnEngine {
     return this.view(await this.tenant(r.tenantId), flow);
   }
 
-  async view(tenant: Tenant, flow: LoginFlow): Promise<FlowView> {
+  async view(tenant: Tenant, flow: LoginFlow, known?: User): Promise<FlowView> {
     const em = this.em(tenant.id);
-    const user = flow.userId ? await em.findOne(User, { id: flow.userId, tenant: tenant.id }) : null;
+    const user = !flow.userId ? null : known?.id === flow.userId ? known : await em.findOne(User, { id: flow.userId, tenant: tenant.id });
     return {
       flow_id: flow.id, purpose: flow.purpose, state: flow.state, expires_at: flow.expiresAt.toISOString(),
       user: user ? { id: user.id, email: user.isAnonymous ? null : user.email, anonymous: user.isAnonymous } : null,
       amr: flow.amr, acr: flow.amr.length ? acrFor(flow.amr) : null,
       mfa_required: flow.mfaRequired, mfa_reasons: flow.mfaReasons,
-      methods: await this.nextMethods(tenant, flow),
+      methods: await this.nextMethods(tenant, flow, user ?? undefined),
       pending: flow.otp ? { channel: flow.otp.channel, destination: flow.otp.destination, expires_at: new Date(flow.otp.expiresAt * 1000).toISOString() } : null,
       login_challenge_bound: flow.interactionId !== null,
     };
   }
 
   /** What the flow accepts next, in the tenant's order. */
-  async nextMethods(tenant: Tenant, flow: LoginFlow): Promise<string[]> {
+  async nextMethods(tenant: Tenant, flow: LoginFlow, user?: User): Promise<string[]> {
     switch (flow.state) {
       case 'identify':
         // Registration and recovery flows have their own steps (registration.service.ts, recovery.service.ts).
         return flow.purpose === 'login' ? tenant.authMethods.filter((m) => (FIRST_FACTORS as readonly string[]).includes(m)) : [];
       case 'second_factor': {
-        const enrolled = await this.availableSecondFactors(tenant, flow);
-        return enrolled;
+        return this.availableSecondFactors(tenant, flow, user);
       }
       case 'enroll_mfa':
         return ['totp'];
@@ -231,10 +238,10 @@ export class AuthnEngine {
     }
   }
 
-  private async availableSecondFactors(tenant: Tenant, flow: LoginFlow): Promise<string[]> {
+  private async availableSecondFactors(tenant: Tenant, flow: LoginFlow, known?: User): Promise<string[]> {
     const em = this.em(tenant.id);
     const enrolled = await this.deps.factors.secondFactorMethods(em, tenant.id, flow.userId!);
-    const user = await em.findOneOrFail(User, { id: flow.userId!, tenant: tenant.id });
+    const user = known && known.id === flow.userId ? known : await em.findOneOrFail(User, { id: flow.userId!, tenant: tenant.id });
     // A code to an address only counts as a second factor when it is not the first one again.
     if (user.emailVerified && !user.isAnonymous && !flow.amr.includes('email')) enrolled.push('email_otp');
     if (user.phoneNumber && user.phoneNumberVerified && !flow.amr.includes('sms')) enrolled.push('phone_otp');
@@ -314,7 +321,7 @@ export class AuthnEngine {
       throw new AuthnError(AuthnErrorCode.INVALID_CREDENTIALS, 'Incorrect email or password.', ['password']);
     }
     await this.identified(r, tenant, flow, user!, ['pwd']);
-    return this.view(tenant, flow);
+    return this.view(tenant, flow, user!);
   }
 
   /** Sends an email code, an SMS code or a magic link. Unknown addresses get the same answer (nothing is sent). */
@@ -538,7 +545,8 @@ export class AuthnEngine {
     }
     flow.userId = user.id;
     flow.amr = amr;
-    const secondFactors = amr.includes('anon') ? [] : await this.availableSecondFactors(tenant, flow);
+    const secondFactors = amr.includes('anon') ? [] : await this.availableSecondFactors(tenant, flow, user);
+    let recorded = false;
     if (!amr.includes('anon') && !strongFirst && tenant.adaptiveMfa && !opts.stepUp) {
       const risk = await assessRisk(em, r.tenantId, user.id, flow.deviceHash ?? null, r.ip);
       if (risk.signals.length) {
@@ -547,6 +555,7 @@ export class AuthnEngine {
           tenantId: r.tenantId, type: 'Risk.Elevated', actor: this.systemActor(r), requestId: r.requestId, target: { type: 'User', id: user.id },
           payload: { userId: user.id, signals: risk.signals, secondFactorRequired: secondFactors.length > 0, ip: r.ip ?? undefined },
         });
+        recorded = true;
       }
     }
     const hard = reasons.some((x) => x !== 'risk');
@@ -559,8 +568,10 @@ export class AuthnEngine {
     });
     assertThat(moved === 1, outOfOrder('this step was already answered'));
     Object.assign(flow, { state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null });
-    await em.flush();
-    await notifyOutbox(em);
+    if (recorded) {
+      await em.flush();
+      await notifyOutbox(em);
+    }
   }
 
   private async organizationRequiresMfa(em: EntityManager, tenantId: string, organizationId: string): Promise<boolean> {

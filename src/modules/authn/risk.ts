@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuid } from '../../crypto/random.js';
-import { KnownDevice } from './authn.entity.js';
 
 /**
  * Adaptive MFA signals: `new_device` (this browser's device cookie never completed a sign-in
@@ -16,15 +15,17 @@ export function networkOf(ip: string | null): string | null {
 }
 
 export async function assessRisk(em: EntityManager, tenantId: string, userId: string, deviceHash: string | null, ip: string | null): Promise<{ signals: string[] }> {
-  // Look the device up by its hash (unique per user): a user's devices are never capped, and
-  // scanning "the first 200" both grows with them and misses a known one beyond them.
-  const known = deviceHash ? await em.findOne(KnownDevice, { tenant: tenantId, user: userId, deviceHash }) : null;
-  if (!known) {
-    const any = await em.findOne(KnownDevice, { tenant: tenantId, user: userId }, { fields: ['id'] });
-    return { signals: any ? ['new_device'] : [] };
-  }
+  // One statement: the device looked up by its hash (unique per user; a user's devices are never
+  // capped, so no scan of "the first N"), and whether the user has any remembered device at all.
+  const rows = await em.getConnection().execute<{ network: string | null; has_any: boolean }[]>(
+    `select (select network from known_device where tenant_id = ? and user_id = ? and device_hash = ?) as network,
+            exists (select 1 from known_device where tenant_id = ? and user_id = ? and device_hash = ?) as known,
+            exists (select 1 from known_device where tenant_id = ? and user_id = ?) as has_any`,
+    [tenantId, userId, deviceHash ?? '', tenantId, userId, deviceHash ?? '', tenantId, userId], 'all', em.getTransactionContext());
+  const row = rows[0] as { network: string | null; known: boolean; has_any: boolean } | undefined;
+  if (!row?.known) return { signals: row?.has_any ? ['new_device'] : [] };
   const network = networkOf(ip);
-  return { signals: network && known.network && known.network !== network ? ['new_network'] : [] };
+  return { signals: network && row.network && row.network !== network ? ['new_network'] : [] };
 }
 
 export async function rememberDevice(em: EntityManager, tenantId: string, userId: string, deviceHash: string, ip: string | null, userAgent: string | null): Promise<void> {
