@@ -69,6 +69,7 @@ export function flowApiKit(c: Container) {
  *   POST /t/{slug}/authentication/verify-otp     {code}                            → flow
  *   POST /t/{slug}/authentication/enroll         {method: "totp"}                  → secret, otpauth_uri, qr_svg
  *   POST /t/{slug}/authentication/complete       {remember?}                       → {redirect_to} or {session}
+ *   POST /t/{slug}/authentication/login          {email, password, remember?}      → {session} at once, or 202 flow (+ flow_token) when a second factor is due
  *
  * The flow is named by the `signet_flow` cookie or the `Signet-Flow` header (the `flow_token`
  * from start). Errors: `{error, error_description}` with 400/401/403/404/409/410/429 (and
@@ -101,6 +102,21 @@ export function registerAuthnRoutes(app: FastifyInstance, c: Container): void {
     if ((body(req).method ?? 'totp') !== 'totp') return fail(reply, 400, 'invalid_request', 'only totp can be enrolled during sign-in');
     const e = await c.services.authn.beginEnrolment(r, flowToken(req));
     return { method: 'totp', authenticator_id: e.authenticatorId, secret: e.secret, otpauth_uri: e.otpauthUri, qr_svg: e.qrSvg };
+  }));
+
+  app.post(`${base}/login`, route(async (req, reply, r, t) => {
+    const b = body(req);
+    if (b.remember !== undefined && typeof b.remember !== 'boolean') return fail(reply, 400, 'invalid_request', 'remember must be a boolean');
+    const out = await c.services.authn.loginWithPassword(r, {
+      email: b.email, password: b.password, remember: b.remember as boolean | undefined, previousSessionToken: readCookies(req).signet_session,
+    });
+    if ('token' in out) {
+      setCookie(reply, FLOW_COOKIE, out.token, { path: `/t/${t.slug}/`, secure: c.settings.secureCookies });
+      return reply.code(202).send({ flow_token: out.token, ...out.view });
+    }
+    const s = out.completed.session!;
+    setCookie(reply, 'signet_session', s.token, { path: `/t/${t.slug}/`, secure: c.settings.secureCookies, maxAgeSeconds: s.remember ? s.ttlSeconds : undefined });
+    return { session: { id: s.id, expires_in: s.ttlSeconds }, user_id: out.completed.userId, amr: ['pwd'], acr: 'urn:signet:acr:sfa' };
   }));
 
   app.post(`${base}/complete`, route(async (req, reply, r, t) => {

@@ -1,9 +1,31 @@
 import { argon2 as argon2Cb, randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { promisify } from 'node:util';
 import { safeEqual } from './secrets.js';
 
 type Argon2Params = { message: string | Buffer; nonce: Buffer; parallelism: number; tagLength: number; memory: number; passes: number };
-const argon2 = promisify(argon2Cb as unknown as (alg: string, p: Argon2Params, cb: (err: Error | null, out: Buffer) => void) => void);
+const argon2Raw = promisify(argon2Cb as unknown as (alg: string, p: Argon2Params, cb: (err: Error | null, out: Buffer) => void) => void);
+
+/**
+ * At most one argon2 computation per core at a time; the others wait their turn in order. More
+ * would not finish sooner (each is CPU- and memory-bound) but would thrash the caches, hold 19 MiB
+ * each, and fill libuv's pool that DNS and file I/O share.
+ */
+const MAX_CONCURRENT = Math.max(1, os.availableParallelism());
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function argon2(alg: string, p: Argon2Params): Promise<Buffer> {
+  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await argon2Raw(alg, p);
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
 
 /**
  * Password hashing with argon2id at OWASP's recommended minimum (m=19 MiB, t=2, p=1), computed on

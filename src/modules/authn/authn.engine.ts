@@ -238,7 +238,7 @@ export class AuthnEngine {
     }
   }
 
-  private async availableSecondFactors(tenant: Tenant, flow: LoginFlow, known?: User): Promise<string[]> {
+  private async availableSecondFactors(tenant: Tenant, flow: Pick<LoginFlow, 'userId' | 'amr'>, known?: User): Promise<string[]> {
     const em = this.em(tenant.id);
     const enrolled = await this.deps.factors.secondFactorMethods(em, tenant.id, flow.userId!);
     const user = known && known.id === flow.userId ? known : await em.findOneOrFail(User, { id: flow.userId!, tenant: tenant.id });
@@ -281,8 +281,19 @@ export class AuthnEngine {
   }
 
   private async password(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<FlowView> {
-    const email = str(input.email, 320)?.trim().toLowerCase() ?? '';
-    const password = str(input.password) ?? '';
+    const user = await this.checkPassword(r, tenant, input.email, input.password);
+    await this.identified(r, tenant, flow, user, ['pwd']);
+    return this.view(tenant, flow, user);
+  }
+
+  /**
+   * Email + password, throttled (throttle.ts) before any hash is computed; unknown accounts cost
+   * one verification against a dummy hash. The user, or INVALID_CREDENTIALS / TOO_MANY_ATTEMPTS
+   * (Login.Failed, and Account.Locked when this failure locks the identifier).
+   */
+  private async checkPassword(r: FlowRequest, tenant: Tenant, rawEmail: unknown, rawPassword: unknown): Promise<User> {
+    const email = str(rawEmail, 320)?.trim().toLowerCase() ?? '';
+    const password = str(rawPassword) ?? '';
     assertThat(EMAIL.test(email), new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter a valid email address', ['email']));
     assertThat(password.length > 0, new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter your password', ['password']));
     const em = this.em(r.tenantId);
@@ -320,8 +331,38 @@ export class AuthnEngine {
       await notifyOutbox(em);
       throw new AuthnError(AuthnErrorCode.INVALID_CREDENTIALS, 'Incorrect email or password.', ['password']);
     }
-    await this.identified(r, tenant, flow, user!, ['pwd']);
-    return this.view(tenant, flow, user!);
+    return user!;
+  }
+
+  /**
+   * One-shot password sign-in (`POST /authentication/login`) for clients that would otherwise
+   * call start → authenticate → complete: when nothing more is needed it ends at once in an SSO
+   * session (no flow row written); when a second factor or an enrolment is due, the flow is
+   * stored in that state and returned, to continue with /authenticate like any other. Same
+   * throttling, policy, risk and events as the step-by-step flow.
+   */
+  async loginWithPassword(r: FlowRequest, input: { email?: unknown; password?: unknown; remember?: boolean; previousSessionToken?: string | null }): Promise<{ completed: CompleteResult } | { token: string; view: FlowView }> {
+    const tenant = await this.tenant(r.tenantId);
+    assertThat(tenant.authMethods.includes('password'), new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'password sign-in is not enabled for this tenant', ['method']));
+    const user = await this.checkPassword(r, tenant, input.email, input.password);
+    const draft = { amr: [] as string[], requestedAcr: null, data: {} as Record<string, unknown>, deviceHash: r.deviceToken ? sha256Hex(r.deviceToken) : null, userId: null };
+    const em = this.em(r.tenantId);
+    const { state, reasons, recorded } = await this.assess(em, r, tenant, draft, user, ['pwd']);
+    if (state === 'authenticated') {
+      if (draft.deviceHash) await rememberDevice(em, r.tenantId, user.id, draft.deviceHash, r.ip, r.userAgent);
+      // A Risk.Elevated event recorded by assess() is flushed with Login.Succeeded.
+      return { completed: await this.finishSession(em, r, tenant, user.id, ['pwd'], input.remember ?? true, input.previousSessionToken ?? null) };
+    }
+    const token = randomToken(32);
+    const flow = em.create(LoginFlow, {
+      id: uuid(), tenant: r.tenantId, tokenHash: sha256Hex(token), purpose: 'login', state, interactionId: null, requestedAcr: null,
+      userId: user.id, amr: ['pwd'], mfaRequired: reasons.length > 0, mfaReasons: reasons,
+      ip: r.ip?.slice(0, 64) ?? null, userAgent: r.userAgent?.slice(0, 300) ?? null, deviceHash: draft.deviceHash,
+      expiresAt: new Date(Date.now() + FLOW_TTL_SECONDS * 1000), data: { remember: input.remember ?? true },
+    });
+    await em.flush();
+    if (recorded) await notifyOutbox(em);
+    return { token, view: await this.view(tenant, flow, user) };
   }
 
   /** Sends an email code, an SMS code or a magic link. Unknown addresses get the same answer (nothing is sent). */
@@ -535,6 +576,23 @@ export class AuthnEngine {
   private async identified(r: FlowRequest, tenant: Tenant, flow: LoginFlow, user: User, amr: string[], opts: { stepUp?: boolean } = {}): Promise<void> {
     const em = this.em(r.tenantId);
     if (flow.userId && flow.userId !== user.id) throw outOfOrder('this sign-in belongs to another account');
+    const { state, reasons, recorded } = await this.assess(em, r, tenant, flow, user, amr, opts);
+    const moved = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: flow.state }, {
+      userId: user.id, amr, state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null,
+    });
+    assertThat(moved === 1, outOfOrder('this step was already answered'));
+    Object.assign(flow, { userId: user.id, amr, state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null });
+    if (recorded) {
+      await em.flush();
+      await notifyOutbox(em);
+    }
+  }
+
+  /**
+   * The policy decision after a first factor (nothing persisted): the next state and its reasons.
+   * A Risk.Elevated event, when raised, is recorded on the tenant's unit of work (`recorded`).
+   */
+  private async assess(em: EntityManager, r: FlowRequest, tenant: Tenant, flow: Pick<LoginFlow, 'amr' | 'requestedAcr' | 'data' | 'deviceHash' | 'userId'>, user: User, amr: string[], opts: { stepUp?: boolean } = {}): Promise<{ state: 'second_factor' | 'enroll_mfa' | 'authenticated'; reasons: string[]; recorded: boolean }> {
     const reasons: string[] = [];
     const strongFirst = amr.includes('hwk') && amr.includes('user');
     if (!amr.includes('anon') && !strongFirst) {
@@ -543,9 +601,7 @@ export class AuthnEngine {
       if (acrLevel(flow.requestedAcr) >= 2) reasons.push('acr_values');
       if (typeof flow.data.organization === 'string' && await this.organizationRequiresMfa(em, r.tenantId, flow.data.organization)) reasons.push('organization_policy');
     }
-    flow.userId = user.id;
-    flow.amr = amr;
-    const secondFactors = amr.includes('anon') ? [] : await this.availableSecondFactors(tenant, flow, user);
+    const secondFactors = amr.includes('anon') ? [] : await this.availableSecondFactors(tenant, { ...flow, userId: user.id, amr }, user);
     let recorded = false;
     if (!amr.includes('anon') && !strongFirst && tenant.adaptiveMfa && !opts.stepUp) {
       const risk = await assessRisk(em, r.tenantId, user.id, flow.deviceHash ?? null, r.ip);
@@ -563,15 +619,7 @@ export class AuthnEngine {
       : hard && tenant.mfaMethods.includes('totp') ? 'enroll_mfa'
         : 'authenticated';
     assertThat(!(hard && state === 'authenticated'), new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'a second factor is required but none can be used; ask an administrator', ['method']));
-    const moved = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: flow.state }, {
-      userId: user.id, amr, state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null,
-    });
-    assertThat(moved === 1, outOfOrder('this step was already answered'));
-    Object.assign(flow, { state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null });
-    if (recorded) {
-      await em.flush();
-      await notifyOutbox(em);
-    }
+    return { state, reasons, recorded };
   }
 
   private async organizationRequiresMfa(em: EntityManager, tenantId: string, organizationId: string): Promise<boolean> {
@@ -650,29 +698,36 @@ export class AuthnEngine {
     const moved = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: 'authenticated' }, { state: 'completed' });
     assertThat(moved === 1, notFound);
     const userId = flow.userId!;
-    const acr = acrFor(flow.amr);
     const remember = input.remember ?? flow.data.remember !== false;
     if (flow.deviceHash) await rememberDevice(em, r.tenantId, userId, flow.deviceHash, r.ip, r.userAgent);
     if (flow.interactionId) {
       const { redirect_to } = await this.deps.interactions.acceptLogin(r.tenantId, r.slug, { interactionId: flow.interactionId }, {
-        subject: userId, remember, acr, amr: flow.amr,
+        subject: userId, remember, acr: acrFor(flow.amr), amr: flow.amr,
       }, { kind: 'user', id: userId, tenantId: r.tenantId }, r.requestId);
       return { redirectTo: redirect_to, userId };
     }
-    // The browser's earlier session is replaced, not left live beside the new one (another
-    // user's session also gets its back-channel logout).
-    const previous = input.previousSessionToken ? await this.deps.sessions.findByToken(r.tenantId, input.previousSessionToken) : undefined;
+    return this.finishSession(em, r, tenant, userId, flow.amr, remember, input.previousSessionToken ?? null);
+  }
+
+  /**
+   * A proven sign-in without an authorization request becomes an SSO session. The browser's
+   * earlier session is replaced, not left live beside the new one (another user's session also
+   * gets its back-channel logout). Emits Login.Succeeded.
+   */
+  private async finishSession(em: EntityManager, r: FlowRequest, tenant: Tenant, userId: string, amr: string[], remember: boolean, previousSessionToken: string | null): Promise<CompleteResult> {
+    const acr = acrFor(amr);
+    const previous = previousSessionToken ? await this.deps.sessions.findByToken(r.tenantId, previousSessionToken) : undefined;
     if (previous) {
       await this.deps.sessions.end(r.tenantId, previous.id);
       if (previous.subject !== userId) await this.deps.logout?.backchannelLogout(r.tenantId, { sid: previous.id, subject: previous.subject });
     }
     const ttl = tenant.sessionTtl;
     const { session, token: sessionToken } = await this.deps.sessions.create(r.tenantId, {
-      subject: userId, authTime: Math.floor(Date.now() / 1000), acr, amr: flow.amr, ttlSeconds: ttl, ip: r.ip ?? undefined, userAgent: r.userAgent ?? undefined,
+      subject: userId, authTime: Math.floor(Date.now() / 1000), acr, amr, ttlSeconds: ttl, ip: r.ip ?? undefined, userAgent: r.userAgent ?? undefined,
     });
     recordEvent(em, {
       tenantId: r.tenantId, type: 'Login.Succeeded', actor: { kind: 'user', id: userId, tenantId: r.tenantId }, requestId: r.requestId, target: { type: 'User', id: userId },
-      payload: { userId, amr: flow.amr, acr, sessionId: session.id },
+      payload: { userId, amr, acr, sessionId: session.id },
     });
     await em.flush();
     await notifyOutbox(em);

@@ -14,32 +14,47 @@ import { sha256Hex } from '../../crypto/secrets.js';
  * Correct logins never lock an account, however many run at once. Unknown accounts are keyed and
  * locked exactly like known ones (the identifier is hashed), so throttling reveals nothing.
  */
+// KEYS: lock, fails, inflight of the account, then (optionally) of the source address.
+// ARGV: account limit, address limit.
 const RESERVE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return {0, redis.call('PTTL', KEYS[1])} end
-local f = tonumber(redis.call('GET', KEYS[2]) or '0')
-local i = tonumber(redis.call('GET', KEYS[3]) or '0')
-if f + i >= tonumber(ARGV[1]) then return {2, 1000} end
-redis.call('INCR', KEYS[3])
-redis.call('EXPIRE', KEYS[3], 120)
+local n = #KEYS / 3
+for g = 0, n - 1 do
+  if redis.call('EXISTS', KEYS[g * 3 + 1]) == 1 then return {0, redis.call('PTTL', KEYS[g * 3 + 1])} end
+end
+for g = 0, n - 1 do
+  local f = tonumber(redis.call('GET', KEYS[g * 3 + 2]) or '0')
+  local i = tonumber(redis.call('GET', KEYS[g * 3 + 3]) or '0')
+  if f + i >= tonumber(ARGV[g + 1]) then return {2, 1000} end
+end
+for g = 0, n - 1 do
+  redis.call('INCR', KEYS[g * 3 + 3])
+  redis.call('EXPIRE', KEYS[g * 3 + 3], 120)
+end
 return {1, 0}`;
 
+// KEYS: lock, fails, inflight, lockouts of the account, then (optionally) of the source address.
+// ARGV: verdict ('1' success, '0' failure, '2' none), window, lock base, account limit, address limit.
+// The account's failures are cleared by a success; the address's are not.
 const RELEASE = `
-if redis.call('DECR', KEYS[3]) <= 0 then redis.call('DEL', KEYS[3]) end
-if ARGV[4] ~= '0' then
-  if ARGV[4] == '1' and ARGV[5] == '1' then redis.call('DEL', KEYS[2]) end
-  return {1, 0}
+local result = {1, 0}
+for g = 0, (#KEYS / 4) - 1 do
+  local lock, fails, inflight, lockouts = KEYS[g * 4 + 1], KEYS[g * 4 + 2], KEYS[g * 4 + 3], KEYS[g * 4 + 4]
+  if redis.call('DECR', inflight) <= 0 then redis.call('DEL', inflight) end
+  if ARGV[1] == '1' and g == 0 then redis.call('DEL', fails) end
+  if ARGV[1] == '0' then
+    local f = redis.call('INCR', fails)
+    if f == 1 then redis.call('EXPIRE', fails, ARGV[2]) end
+    if f >= tonumber(ARGV[g + 4]) then
+      local k = redis.call('INCR', lockouts)
+      redis.call('EXPIRE', lockouts, 86400)
+      local secs = math.min(tonumber(ARGV[3]) * (2 ^ (k - 1)), 86400)
+      redis.call('SET', lock, '1', 'EX', secs)
+      redis.call('DEL', fails)
+      if g == 0 then result = {-1, secs * 1000} end
+    end
+  end
 end
-local f = redis.call('INCR', KEYS[2])
-if f == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
-if f >= tonumber(ARGV[1]) then
-  local k = redis.call('INCR', KEYS[4])
-  redis.call('EXPIRE', KEYS[4], 86400)
-  local secs = math.min(tonumber(ARGV[3]) * (2 ^ (k - 1)), 86400)
-  redis.call('SET', KEYS[1], '1', 'EX', secs)
-  redis.call('DEL', KEYS[2])
-  return {-1, secs * 1000}
-end
-return {1, f}`;
+return result`;
 
 /** After a release: whether this failure locked the account, and for how long. */
 export interface Released {
@@ -72,25 +87,19 @@ export class LoginThrottle {
     return ['lock', 'fails', 'inflight', 'lockouts'].map((k) => this.key(`${scope}:${k}`, tenantId, subject));
   }
 
-  /** Reserves one attempt against an account identifier (per account) and a source address. */
+  /** Reserves one attempt against an account identifier and a source address (one round trip). */
   async reserve(tenantId: string, identifier: string, ip: string | null, limit: number): Promise<Reservation> {
-    const ipKeys = ip ? this.keys('ip', tenantId, ip) : null;
-    if (ipKeys) {
-      const [state, value] = (await this.redis.eval(RESERVE, 3, ipKeys[0]!, ipKeys[1]!, ipKeys[2]!, IP_LIMIT)) as [number, number];
-      if (state !== 1) return { ok: false, locked: state === 0, retryAfterSeconds: Math.ceil(value / 1000) };
-    }
     const acct = this.keys('acct', tenantId, identifier);
-    const [state, value] = (await this.redis.eval(RESERVE, 3, acct[0]!, acct[1]!, acct[2]!, limit)) as [number, number];
-    if (state !== 1) {
-      if (ipKeys) await this.redis.eval(RELEASE, 4, ...ipKeys, IP_LIMIT, THROTTLE_WINDOW_SECONDS, LOCK_BASE_SECONDS, '1', '0');
-      return { ok: false, locked: state === 0, retryAfterSeconds: Math.ceil(value / 1000) };
-    }
+    const addr = ip ? this.keys('ip', tenantId, ip) : null;
+    const reserveKeys = [acct[0]!, acct[1]!, acct[2]!, ...(addr ? [addr[0]!, addr[1]!, addr[2]!] : [])];
+    const [state, value] = (await this.redis.eval(RESERVE, reserveKeys.length, ...reserveKeys, limit, IP_LIMIT)) as [number, number];
+    if (state !== 1) return { ok: false, locked: state === 0, retryAfterSeconds: Math.ceil(value / 1000) };
+    const releaseKeys = [...acct, ...(addr ?? [])];
     return {
       ok: true,
       release: async (succeeded) => {
-        const ok = succeeded === null ? '2' : succeeded ? '1' : '0';
-        if (ipKeys) await this.redis.eval(RELEASE, 4, ...ipKeys, IP_LIMIT, THROTTLE_WINDOW_SECONDS, LOCK_BASE_SECONDS, ok, '0');
-        const [st, v] = (await this.redis.eval(RELEASE, 4, ...acct, limit, THROTTLE_WINDOW_SECONDS, LOCK_BASE_SECONDS, ok, '1')) as [number, number];
+        const verdict = succeeded === null ? '2' : succeeded ? '1' : '0';
+        const [st, v] = (await this.redis.eval(RELEASE, releaseKeys.length, ...releaseKeys, verdict, THROTTLE_WINDOW_SECONDS, LOCK_BASE_SECONDS, limit, IP_LIMIT)) as [number, number];
         return { justLocked: st === -1, lockedForSeconds: st === -1 ? Math.ceil(v / 1000) : 0 };
       },
     };
