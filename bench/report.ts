@@ -79,7 +79,7 @@ export function formatTable(report: BenchReport): string {
   lines.push(`${m.durationSeconds} s per measurement after ${m.warmupSeconds} s warm-up; autocannon in the parent process, each server in its own process`);
   lines.push('req/s = 2xx responses (with the expected body) per second; latency percentiles over 2xx responses');
   if (report.authCodeFlow?.length) lines.push('flow rows: req/s = complete authorize → token flows per second ending in 200 + id_token, latency per whole flow; non-2xx/errors = failed flows');
-  if (report.passwordLogin?.length) lines.push('password login rows: req/s = flow-API logins (start → password → complete, 200 + session) per second; baseline = argon2id verifications/s, N in parallel in the bench process');
+  if (report.passwordLogin?.length) lines.push('password login rows: req/s = one-request flow-API logins (POST /authentication/login, 200 + session) per second; baseline = argon2id verifications/s, N in parallel in the bench process');
   lines.push('');
 
   const header = ['Scenario', 'Conc', 'Server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'ratio', 'target', 'result'];

@@ -93,6 +93,8 @@ export interface SessionStore {
   findByToken(tenantId: string, token: string): Promise<SessionRecord | undefined>;
   create(tenantId: string, input: { subject: string; authTime: number; acr: string | null; amr: string[]; ttlSeconds: number; ip?: string; userAgent?: string }): Promise<{ session: SessionRecord; token: string }>;
   end(tenantId: string, sessionId: string): Promise<SessionRecord | undefined>;
+  /** Ends the live session a cookie token names (one statement), returning it; undefined when there was none. */
+  endByToken(tenantId: string, token: string): Promise<{ id: string; subject: string } | undefined>;
   /** Records that a client received tokens in this session (Back-Channel Logout targets). */
   addParticipant(tenantId: string, sessionId: string, clientId: string): Promise<void>;
 }

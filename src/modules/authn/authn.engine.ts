@@ -238,9 +238,9 @@ export class AuthnEngine {
     }
   }
 
-  private async availableSecondFactors(tenant: Tenant, flow: Pick<LoginFlow, 'userId' | 'amr'>, known?: User): Promise<string[]> {
+  private async availableSecondFactors(tenant: Tenant, flow: Pick<LoginFlow, 'userId' | 'amr'>, known?: User, enrolledKinds?: string[]): Promise<string[]> {
     const em = this.em(tenant.id);
-    const enrolled = await this.deps.factors.secondFactorMethods(em, tenant.id, flow.userId!);
+    const enrolled = enrolledKinds ? [...enrolledKinds] : await this.deps.factors.secondFactorMethods(em, tenant.id, flow.userId!);
     const user = known && known.id === flow.userId ? known : await em.findOneOrFail(User, { id: flow.userId!, tenant: tenant.id });
     // A code to an address only counts as a second factor when it is not the first one again.
     if (user.emailVerified && !user.isAnonymous && !flow.amr.includes('email')) enrolled.push('email_otp');
@@ -601,10 +601,12 @@ export class AuthnEngine {
       if (acrLevel(flow.requestedAcr) >= 2) reasons.push('acr_values');
       if (typeof flow.data.organization === 'string' && await this.organizationRequiresMfa(em, r.tenantId, flow.data.organization)) reasons.push('organization_policy');
     }
-    const secondFactors = amr.includes('anon') ? [] : await this.availableSecondFactors(tenant, { ...flow, userId: user.id, amr }, user);
+    const adaptive = !amr.includes('anon') && !strongFirst && tenant.adaptiveMfa && !opts.stepUp;
+    // One round trip on the sign-in hot path: the enrolled factors and the device's history together.
+    const risk = adaptive ? await assessRisk(em, r.tenantId, user.id, flow.deviceHash ?? null, r.ip) : null;
+    const secondFactors = amr.includes('anon') ? [] : await this.availableSecondFactors(tenant, { ...flow, userId: user.id, amr }, user, risk?.factorKinds);
     let recorded = false;
-    if (!amr.includes('anon') && !strongFirst && tenant.adaptiveMfa && !opts.stepUp) {
-      const risk = await assessRisk(em, r.tenantId, user.id, flow.deviceHash ?? null, r.ip);
+    if (risk) {
       if (risk.signals.length) {
         if (secondFactors.length) reasons.push('risk');
         recordEvent(em, {
@@ -716,9 +718,8 @@ export class AuthnEngine {
    */
   private async finishSession(em: EntityManager, r: FlowRequest, tenant: Tenant, userId: string, amr: string[], remember: boolean, previousSessionToken: string | null): Promise<CompleteResult> {
     const acr = acrFor(amr);
-    const previous = previousSessionToken ? await this.deps.sessions.findByToken(r.tenantId, previousSessionToken) : undefined;
+    const previous = previousSessionToken ? await this.deps.sessions.endByToken(r.tenantId, previousSessionToken) : undefined;
     if (previous) {
-      await this.deps.sessions.end(r.tenantId, previous.id);
       if (previous.subject !== userId) await this.deps.logout?.backchannelLogout(r.tenantId, { sid: previous.id, subject: previous.subject });
     }
     const ttl = tenant.sessionTtl;

@@ -12,6 +12,10 @@ import { AuthnError, AuthnErrorCode } from './authn.errors.js';
 
 export const RECOVERY_CODE_COUNT = 10;
 
+/** The kinds of confirmed factor a user can answer with (recovery codes only while one is unused); params: tenant, user. */
+export const SECOND_FACTOR_KINDS_SQL = `select distinct a.kind from authenticator a where a.tenant_id = ? and a.user_id = ? and a.confirmed_at is not null
+  and (a.kind <> 'recovery_codes' or exists (select 1 from recovery_code r where r.authenticator_id = a.id and r.used_at is null))`;
+
 /** An enrolled factor as pages and the graph show it (never a secret). */
 export interface FactorView {
   id: string;
@@ -84,11 +88,7 @@ export class FactorService {
 
   /** The second-factor methods a user can answer now (before the tenant's allow-list is applied). */
   async secondFactorMethods(em: EntityManager, tenantId: string, userId: string): Promise<string[]> {
-    const rows = await em.getConnection().execute<{ kind: AuthenticatorKind }[]>(
-      `select distinct a.kind from authenticator a where a.tenant_id = ? and a.user_id = ? and a.confirmed_at is not null
-         and (a.kind <> 'recovery_codes' or exists (select 1 from recovery_code r where r.authenticator_id = a.id and r.used_at is null))`,
-      [tenantId, userId], 'all', em.getTransactionContext(),
-    );
+    const rows = await em.getConnection().execute<{ kind: AuthenticatorKind }[]>(SECOND_FACTOR_KINDS_SQL, [tenantId, userId], 'all', em.getTransactionContext());
     return rows.map((r) => (r.kind === 'recovery_codes' ? 'recovery_code' : r.kind));
   }
 

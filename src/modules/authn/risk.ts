@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuid } from '../../crypto/random.js';
+import { SECOND_FACTOR_KINDS_SQL } from './factors.service.js';
 
 /**
  * Adaptive MFA signals: `new_device` (this browser's device cookie never completed a sign-in
@@ -14,18 +15,25 @@ export function networkOf(ip: string | null): string | null {
   return ip;
 }
 
-export async function assessRisk(em: EntityManager, tenantId: string, userId: string, deviceHash: string | null, ip: string | null): Promise<{ signals: string[] }> {
-  // One statement: the device looked up by its hash (unique per user; a user's devices are never
-  // capped, so no scan of "the first N"), and whether the user has any remembered device at all.
-  const rows = await em.getConnection().execute<{ network: string | null; has_any: boolean }[]>(
+/**
+ * The risk signals of a sign-in, and (in the same statement, to keep the hot path to one round
+ * trip) the kinds of second factor the user can answer: what FactorService.secondFactorMethods
+ * returns.
+ */
+export async function assessRisk(em: EntityManager, tenantId: string, userId: string, deviceHash: string | null, ip: string | null): Promise<{ signals: string[]; factorKinds: string[] }> {
+  // The device is looked up by its hash (unique per user; a user's devices are never capped, so
+  // no scan of "the first N"), plus whether the user has any remembered device at all.
+  const rows = await em.getConnection().execute<{ network: string | null; known: boolean; has_any: boolean; kinds: string[] | null }[]>(
     `select (select network from known_device where tenant_id = ? and user_id = ? and device_hash = ?) as network,
             exists (select 1 from known_device where tenant_id = ? and user_id = ? and device_hash = ?) as known,
-            exists (select 1 from known_device where tenant_id = ? and user_id = ?) as has_any`,
-    [tenantId, userId, deviceHash ?? '', tenantId, userId, deviceHash ?? '', tenantId, userId], 'all', em.getTransactionContext());
-  const row = rows[0] as { network: string | null; known: boolean; has_any: boolean } | undefined;
-  if (!row?.known) return { signals: row?.has_any ? ['new_device'] : [] };
+            exists (select 1 from known_device where tenant_id = ? and user_id = ?) as has_any,
+            array(${SECOND_FACTOR_KINDS_SQL}) as kinds`,
+    [tenantId, userId, deviceHash ?? '', tenantId, userId, deviceHash ?? '', tenantId, userId, tenantId, userId], 'all', em.getTransactionContext());
+  const row = rows[0];
+  const factorKinds = (row?.kinds ?? []).map((k) => (k === 'recovery_codes' ? 'recovery_code' : k));
+  if (!row?.known) return { signals: row?.has_any ? ['new_device'] : [], factorKinds };
   const network = networkOf(ip);
-  return { signals: network && row.network && row.network !== network ? ['new_network'] : [] };
+  return { signals: network && row.network && row.network !== network ? ['new_network'] : [], factorKinds };
 }
 
 export async function rememberDevice(em: EntityManager, tenantId: string, userId: string, deviceHash: string, ip: string | null, userAgent: string | null): Promise<void> {

@@ -46,6 +46,13 @@ export class BrowserSessionStore implements SessionStore {
     return toRecord(s);
   }
 
+  async endByToken(tenantId: string, token: string): Promise<{ id: string; subject: string } | undefined> {
+    const rows = await tenantEm(this.orm, tenantId).getConnection().execute<{ id: string; subject: string }[]>(
+      'update browser_session set ended_at = now() where tenant_id = ? and token_hash = ? and ended_at is null and expires_at > now() returning id, subject',
+      [tenantId, sha256Hex(token)], 'all');
+    return rows[0];
+  }
+
   async addParticipant(tenantId: string, sessionId: string, clientId: string): Promise<void> {
     await tenantEm(this.orm, tenantId).getConnection().execute(
       `update browser_session set clients = array_append(clients, ?) where id = ? and tenant_id = ? and not (? = any(clients))`,
