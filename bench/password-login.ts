@@ -116,8 +116,18 @@ export async function measureHashRates(seconds: number): Promise<{ rates: Passwo
 
 export interface PasswordTarget {
   issuer: string;
-  users: { email: string; password: string }[];
+  /** Each with its browser's long-lived device cookie (kept across its logins, like a real browser). */
+  users: { email: string; password: string; device?: string }[];
 }
+
+const deviceCookie = (who: PasswordTarget['users'][number]) => (who.device ? { cookie: `signet_device=${who.device}` } : {});
+const keepDevice = (who: PasswordTarget['users'][number], res: { headers: Record<string, string | string[] | undefined> }) => {
+  const set = res.headers['set-cookie'];
+  for (const c of Array.isArray(set) ? set : set ? [set] : []) {
+    const m = /^signet_device=([^;]+)/.exec(c);
+    if (m) who.device = m[1];
+  }
+};
 
 /** A fresh tenant with `users` users who have a password. */
 export async function setupPasswordTarget(signet: SignetServer, users: number): Promise<PasswordTarget> {
@@ -146,6 +156,7 @@ export async function setupPasswordTarget(signet: SignetServer, users: number): 
 export async function runPasswordLogin(t: PasswordTarget, worker = 0): Promise<{ amr: unknown; acr: unknown; sessionId: string }> {
   const who = t.users[worker % t.users.length]!;
   const jar = new Jar();
+  if (who.device) jar.absorb({ status: 200, headers: { 'set-cookie': [`signet_device=${who.device}`] }, body: '' });
   const post = async (step: string, body: unknown, flowToken?: string) => {
     const r = await request(`${t.issuer}/authentication/${step}`, 'POST', {
       'content-type': 'application/json', accept: 'application/json', ...jar.header(), ...(flowToken ? { 'signet-flow': flowToken } : {}),
@@ -154,6 +165,7 @@ export async function runPasswordLogin(t: PasswordTarget, worker = 0): Promise<{
     return r;
   };
   const started = await post('start', {});
+  keepDevice(who, started);
   if (started.status !== 201) throw new FlowError(`start ${started.status}`, `start: ${snippet(started)}`);
   const flowToken = (JSON.parse(started.body) as { flow_token?: unknown }).flow_token;
   if (typeof flowToken !== 'string') throw new FlowError('start body', `start: no flow_token: ${snippet(started)}`);
@@ -171,8 +183,9 @@ export async function runPasswordLogin(t: PasswordTarget, worker = 0): Promise<{
 /** One password login in one request (POST /authentication/login → 200 + session). Throws FlowError. */
 export async function runOneShotLogin(t: PasswordTarget, worker = 0): Promise<{ sessionId: string }> {
   const who = t.users[worker % t.users.length]!;
-  const r = await request(`${t.issuer}/authentication/login`, 'POST', { 'content-type': 'application/json', accept: 'application/json' },
+  const r = await request(`${t.issuer}/authentication/login`, 'POST', { 'content-type': 'application/json', accept: 'application/json', ...deviceCookie(who) },
     JSON.stringify({ email: who.email, password: who.password }));
+  keepDevice(who, r);
   if (r.status !== 200) throw new FlowError(`login ${r.status}`, `login: ${snippet(r)}`);
   const session = (JSON.parse(r.body) as { session?: { id?: unknown } }).session;
   if (typeof session?.id !== 'string') throw new FlowError('login body', `login: no session: ${snippet(r)}`);

@@ -4,3 +4,9 @@
  * here (an empty array stays '{}', never NULL).
  */
 export const TEXT_ARRAY_PARAM = `coalesce((select array_agg(v) from jsonb_array_elements_text(?::jsonb) v), '{}')`;
+
+/** A piece of SQL with its positional parameters (a CTE member of a combined hot-path statement). */
+export interface SqlFragment {
+  sql: string;
+  params: unknown[];
+}

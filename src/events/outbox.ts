@@ -4,6 +4,7 @@ import { uuid } from '../crypto/random.js';
 import type { Actor } from '../shared/request-context.js';
 import type { EventType } from './event-names.js';
 import type { EventPayloads } from './event-payloads.js';
+import type { SqlFragment } from '../db/sql.js';
 
 export const OUTBOX_CHANNEL = 'signet_outbox';
 
@@ -49,3 +50,20 @@ export function recordTypedEvent<T extends EventType & keyof EventPayloads>(
 export async function notifyOutbox(em: EntityManager): Promise<void> {
   await em.getConnection().execute(`notify ${OUTBOX_CHANNEL}`);
 }
+
+/**
+ * The outbox row of an event as a data-modifying CTE member (`insert into audit_event …`), for hot
+ * paths that write a change, its event and the relay's wake-up in one statement (a statement is
+ * atomic: the event commits with the change or not at all). Pair with OUTBOX_NOTIFY_SELECT.
+ */
+export function eventInsertSql(input: EventInput): SqlFragment {
+  return {
+    sql: `insert into audit_event (id, tenant_id, type, actor_kind, actor_id, actor_client_id, target_type, target_id, request_id, payload, occurred_at, relayed_at, relay_seq)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, now(), null, null)`,
+    params: [uuid(), input.tenantId, input.type, input.actor.kind, input.actor.id, input.actor.clientId ?? null, input.target?.type ?? null,
+      input.target?.id ?? null, input.requestId ?? null, JSON.stringify(input.payload ?? {})],
+  };
+}
+
+/** The final select of a combined statement that wrote events: wakes the relay once it commits. */
+export const OUTBOX_NOTIFY_SELECT = `select pg_notify('${OUTBOX_CHANNEL}', '')`;

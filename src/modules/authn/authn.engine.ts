@@ -4,9 +4,10 @@ import { randomToken, uuid } from '../../crypto/random.js';
 import { safeEqualStrings, sha256Hex } from '../../crypto/secrets.js';
 import { numericCode } from '../../crypto/totp.js';
 import { tenantEm } from '../../db/tenant-em.js';
-import { notifyOutbox, recordEvent } from '../../events/outbox.js';
+import { eventInsertSql, notifyOutbox, recordEvent, type EventInput } from '../../events/outbox.js';
 import { ACR, acrFor, acrLevel, requiredAcrLevel } from '../../protocol/interaction/acr.js';
-import type { LogoutNotifier, SessionStore } from '../../protocol/ports.js';
+import type { LogoutNotifier } from '../../protocol/ports.js';
+import type { BrowserSessionStore } from '../session/index.js';
 import { assertThat } from '../../shared/domain-error.js';
 import type { Actor } from '../../shared/request-context.js';
 import { TtlCache } from '../../shared/ttl-cache.js';
@@ -20,7 +21,7 @@ import { passwordVerifications } from './authn.metrics.js';
 import { AuthnError, AuthnErrorCode } from './authn.errors.js';
 import type { FactorService, TotpEnrolment } from './factors.service.js';
 import type { LoginThrottle } from './throttle.js';
-import { assessRisk, rememberDevice } from './risk.js';
+import { assessRisk, rememberDevice, rememberDeviceSql } from './risk.js';
 
 /**
  * The authentication engine: a login is a sequence of steps on one `login_flow` row.
@@ -100,7 +101,7 @@ export interface AuthnDeps {
   throttle: LoginThrottle;
   factors: FactorService;
   interactions: InteractionService;
-  sessions: SessionStore;
+  sessions: BrowserSessionStore;
   /** Back-channel logout when a browser's session of another user is replaced. */
   logout?: LogoutNotifier;
   mail: MailTransport;
@@ -347,11 +348,9 @@ export class AuthnEngine {
     const user = await this.checkPassword(r, tenant, input.email, input.password);
     const draft = { amr: [] as string[], requestedAcr: null, data: {} as Record<string, unknown>, deviceHash: r.deviceToken ? sha256Hex(r.deviceToken) : null, userId: null };
     const em = this.em(r.tenantId);
-    const { state, reasons, recorded } = await this.assess(em, r, tenant, draft, user, ['pwd']);
+    const { state, reasons, events } = await this.assess(em, r, tenant, draft, user, ['pwd']);
     if (state === 'authenticated') {
-      if (draft.deviceHash) await rememberDevice(em, r.tenantId, user.id, draft.deviceHash, r.ip, r.userAgent);
-      // A Risk.Elevated event recorded by assess() is flushed with Login.Succeeded.
-      return { completed: await this.finishSession(em, r, tenant, user.id, ['pwd'], input.remember ?? true, input.previousSessionToken ?? null) };
+      return { completed: await this.finishSession(r, tenant, user.id, ['pwd'], input.remember ?? true, input.previousSessionToken ?? null, { deviceHash: draft.deviceHash, events }) };
     }
     const token = randomToken(32);
     const flow = em.create(LoginFlow, {
@@ -360,8 +359,9 @@ export class AuthnEngine {
       ip: r.ip?.slice(0, 64) ?? null, userAgent: r.userAgent?.slice(0, 300) ?? null, deviceHash: draft.deviceHash,
       expiresAt: new Date(Date.now() + FLOW_TTL_SECONDS * 1000), data: { remember: input.remember ?? true },
     });
+    for (const e of events) recordEvent(em, e);
     await em.flush();
-    if (recorded) await notifyOutbox(em);
+    if (events.length) await notifyOutbox(em);
     return { token, view: await this.view(tenant, flow, user) };
   }
 
@@ -576,23 +576,24 @@ export class AuthnEngine {
   private async identified(r: FlowRequest, tenant: Tenant, flow: LoginFlow, user: User, amr: string[], opts: { stepUp?: boolean } = {}): Promise<void> {
     const em = this.em(r.tenantId);
     if (flow.userId && flow.userId !== user.id) throw outOfOrder('this sign-in belongs to another account');
-    const { state, reasons, recorded } = await this.assess(em, r, tenant, flow, user, amr, opts);
+    const { state, reasons, events } = await this.assess(em, r, tenant, flow, user, amr, opts);
     const moved = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: flow.state }, {
       userId: user.id, amr, state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null,
     });
     assertThat(moved === 1, outOfOrder('this step was already answered'));
     Object.assign(flow, { userId: user.id, amr, state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null });
-    if (recorded) {
+    if (events.length) {
+      for (const e of events) recordEvent(em, e);
       await em.flush();
       await notifyOutbox(em);
     }
   }
 
   /**
-   * The policy decision after a first factor (nothing persisted): the next state and its reasons.
-   * A Risk.Elevated event, when raised, is recorded on the tenant's unit of work (`recorded`).
+   * The policy decision after a first factor (nothing persisted): the next state, its reasons,
+   * and the events to write with whatever the caller persists (Risk.Elevated).
    */
-  private async assess(em: EntityManager, r: FlowRequest, tenant: Tenant, flow: Pick<LoginFlow, 'amr' | 'requestedAcr' | 'data' | 'deviceHash' | 'userId'>, user: User, amr: string[], opts: { stepUp?: boolean } = {}): Promise<{ state: 'second_factor' | 'enroll_mfa' | 'authenticated'; reasons: string[]; recorded: boolean }> {
+  private async assess(em: EntityManager, r: FlowRequest, tenant: Tenant, flow: Pick<LoginFlow, 'amr' | 'requestedAcr' | 'data' | 'deviceHash' | 'userId'>, user: User, amr: string[], opts: { stepUp?: boolean } = {}): Promise<{ state: 'second_factor' | 'enroll_mfa' | 'authenticated'; reasons: string[]; events: EventInput[] }> {
     const reasons: string[] = [];
     const strongFirst = amr.includes('hwk') && amr.includes('user');
     if (!amr.includes('anon') && !strongFirst) {
@@ -605,15 +606,14 @@ export class AuthnEngine {
     // One round trip on the sign-in hot path: the enrolled factors and the device's history together.
     const risk = adaptive ? await assessRisk(em, r.tenantId, user.id, flow.deviceHash ?? null, r.ip) : null;
     const secondFactors = amr.includes('anon') ? [] : await this.availableSecondFactors(tenant, { ...flow, userId: user.id, amr }, user, risk?.factorKinds);
-    let recorded = false;
+    const events: EventInput[] = [];
     if (risk) {
       if (risk.signals.length) {
         if (secondFactors.length) reasons.push('risk');
-        recordEvent(em, {
+        events.push({
           tenantId: r.tenantId, type: 'Risk.Elevated', actor: this.systemActor(r), requestId: r.requestId, target: { type: 'User', id: user.id },
           payload: { userId: user.id, signals: risk.signals, secondFactorRequired: secondFactors.length > 0, ip: r.ip ?? undefined },
         });
-        recorded = true;
       }
     }
     const hard = reasons.some((x) => x !== 'risk');
@@ -621,7 +621,7 @@ export class AuthnEngine {
       : hard && tenant.mfaMethods.includes('totp') ? 'enroll_mfa'
         : 'authenticated';
     assertThat(!(hard && state === 'authenticated'), new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'a second factor is required but none can be used; ask an administrator', ['method']));
-    return { state, reasons, recorded };
+    return { state, reasons, events };
   }
 
   private async organizationRequiresMfa(em: EntityManager, tenantId: string, organizationId: string): Promise<boolean> {
@@ -701,14 +701,14 @@ export class AuthnEngine {
     assertThat(moved === 1, notFound);
     const userId = flow.userId!;
     const remember = input.remember ?? flow.data.remember !== false;
-    if (flow.deviceHash) await rememberDevice(em, r.tenantId, userId, flow.deviceHash, r.ip, r.userAgent);
     if (flow.interactionId) {
+      if (flow.deviceHash) await rememberDevice(em, r.tenantId, userId, flow.deviceHash, r.ip, r.userAgent);
       const { redirect_to } = await this.deps.interactions.acceptLogin(r.tenantId, r.slug, { interactionId: flow.interactionId }, {
         subject: userId, remember, acr: acrFor(flow.amr), amr: flow.amr,
       }, { kind: 'user', id: userId, tenantId: r.tenantId }, r.requestId);
       return { redirectTo: redirect_to, userId };
     }
-    return this.finishSession(em, r, tenant, userId, flow.amr, remember, input.previousSessionToken ?? null);
+    return this.finishSession(r, tenant, userId, flow.amr, remember, input.previousSessionToken ?? null, { deviceHash: flow.deviceHash ?? null, events: [] });
   }
 
   /**
@@ -716,22 +716,28 @@ export class AuthnEngine {
    * earlier session is replaced, not left live beside the new one (another user's session also
    * gets its back-channel logout). Emits Login.Succeeded.
    */
-  private async finishSession(em: EntityManager, r: FlowRequest, tenant: Tenant, userId: string, amr: string[], remember: boolean, previousSessionToken: string | null): Promise<CompleteResult> {
+  private async finishSession(r: FlowRequest, tenant: Tenant, userId: string, amr: string[], remember: boolean, previousSessionToken: string | null,
+    also: { deviceHash: string | null; events: EventInput[] }): Promise<CompleteResult> {
     const acr = acrFor(amr);
     const previous = previousSessionToken ? await this.deps.sessions.endByToken(r.tenantId, previousSessionToken) : undefined;
     if (previous) {
       if (previous.subject !== userId) await this.deps.logout?.backchannelLogout(r.tenantId, { sid: previous.id, subject: previous.subject });
     }
     const ttl = tenant.sessionTtl;
-    const { session, token: sessionToken } = await this.deps.sessions.create(r.tenantId, {
+    // One statement: the session, the remembered device, the events (Login.Succeeded and any
+    // Risk.Elevated) and the relay's wake-up, atomically.
+    const { session, token: sessionToken } = await this.deps.sessions.createRecorded(r.tenantId, {
       subject: userId, authTime: Math.floor(Date.now() / 1000), acr, amr, ttlSeconds: ttl, ip: r.ip ?? undefined, userAgent: r.userAgent ?? undefined,
+    }, {
+      build: (sessionId) => [
+        ...(also.deviceHash ? [rememberDeviceSql(r.tenantId, userId, also.deviceHash, r.ip, r.userAgent)] : []),
+        ...also.events.map(eventInsertSql),
+        eventInsertSql({
+          tenantId: r.tenantId, type: 'Login.Succeeded', actor: { kind: 'user', id: userId, tenantId: r.tenantId }, requestId: r.requestId, target: { type: 'User', id: userId },
+          payload: { userId, amr, acr, sessionId },
+        }),
+      ],
     });
-    recordEvent(em, {
-      tenantId: r.tenantId, type: 'Login.Succeeded', actor: { kind: 'user', id: userId, tenantId: r.tenantId }, requestId: r.requestId, target: { type: 'User', id: userId },
-      payload: { userId, amr, acr, sessionId: session.id },
-    });
-    await em.flush();
-    await notifyOutbox(em);
     return { session: { id: session.id, token: sessionToken, ttlSeconds: ttl, remember }, userId };
   }
 }

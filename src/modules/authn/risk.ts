@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuid } from '../../crypto/random.js';
+import type { SqlFragment } from '../../db/sql.js';
 import { SECOND_FACTOR_KINDS_SQL } from './factors.service.js';
 
 /**
@@ -36,9 +37,16 @@ export async function assessRisk(em: EntityManager, tenantId: string, userId: st
   return { signals: network && row.network && row.network !== network ? ['new_network'] : [], factorKinds };
 }
 
-export async function rememberDevice(em: EntityManager, tenantId: string, userId: string, deviceHash: string, ip: string | null, userAgent: string | null): Promise<void> {
-  await em.getConnection().execute(
-    `insert into known_device (id, tenant_id, user_id, device_hash, network, user_agent, created_at, last_seen_at) values (?, ?, ?, ?, ?, ?, now(), now())
+/** Remembers this browser and network for the user (a CTE member of the sign-in statement). */
+export function rememberDeviceSql(tenantId: string, userId: string, deviceHash: string, ip: string | null, userAgent: string | null): SqlFragment {
+  return {
+    sql: `insert into known_device (id, tenant_id, user_id, device_hash, network, user_agent, created_at, last_seen_at) values (?, ?, ?, ?, ?, ?, now(), now())
      on conflict (user_id, device_hash) do update set network = excluded.network, user_agent = excluded.user_agent, last_seen_at = now()`,
-    [uuid(), tenantId, userId, deviceHash, networkOf(ip), userAgent?.slice(0, 300) ?? null], 'run', em.getTransactionContext());
+    params: [uuid(), tenantId, userId, deviceHash, networkOf(ip), userAgent?.slice(0, 300) ?? null],
+  };
+}
+
+export async function rememberDevice(em: EntityManager, tenantId: string, userId: string, deviceHash: string, ip: string | null, userAgent: string | null): Promise<void> {
+  const f = rememberDeviceSql(tenantId, userId, deviceHash, ip, userAgent);
+  await em.getConnection().execute(f.sql, f.params, 'run', em.getTransactionContext());
 }

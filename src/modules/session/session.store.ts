@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
+import { TEXT_ARRAY_PARAM, type SqlFragment } from '../../db/sql.js';
+import { OUTBOX_NOTIFY_SELECT } from '../../events/outbox.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
 import { tenantEm } from '../../db/tenant-em.js';
@@ -24,16 +25,29 @@ export class BrowserSessionStore implements SessionStore {
   }
 
   async create(tenantId: string, input: Parameters<SessionStore['create']>[1]): Promise<{ session: SessionRecord; token: string }> {
+    return this.createRecorded(tenantId, input, null);
+  }
+
+  /**
+   * Creates a session and, in the same statement, writes `also` (data-modifying CTE members such as
+   * the sign-in's event row) and wakes the outbox relay: one round trip on the sign-in hot path.
+   */
+  async createRecorded(tenantId: string, input: Parameters<SessionStore['create']>[1], also: { build: (sessionId: string) => SqlFragment[] } | null): Promise<{ session: SessionRecord; token: string }> {
     const token = randomToken(32);
     const id = uuid();
     const now = Date.now();
-    await tenantEm(this.orm, tenantId).getConnection().execute(
-      `insert into browser_session (id, tenant_id, token_hash, subject, auth_time, acr, amr, ip, user_agent, created_at, last_active_at, expires_at, ended_at, clients)
-       values (?, ?, ?, ?, ?, ?, ${TEXT_ARRAY_PARAM}, ?, ?, now(), now(), ?, null, '{}')`,
-      [id, tenantId, sha256Hex(token), input.subject, new Date(input.authTime * 1000), input.acr, JSON.stringify(input.amr),
-        input.ip?.slice(0, 64) ?? null, input.userAgent?.slice(0, 300) ?? null, new Date(now + input.ttlSeconds * 1000)],
-      'run',
-    );
+    const insert = `insert into browser_session (id, tenant_id, token_hash, subject, auth_time, acr, amr, ip, user_agent, created_at, last_active_at, expires_at, ended_at, clients)
+       values (?, ?, ?, ?, ?, ?, ${TEXT_ARRAY_PARAM}, ?, ?, now(), now(), ?, null, '{}')`;
+    const params: unknown[] = [id, tenantId, sha256Hex(token), input.subject, new Date(input.authTime * 1000), input.acr, JSON.stringify(input.amr),
+      input.ip?.slice(0, 64) ?? null, input.userAgent?.slice(0, 300) ?? null, new Date(now + input.ttlSeconds * 1000)];
+    const conn = tenantEm(this.orm, tenantId).getConnection();
+    const extra = also?.build(id) ?? [];
+    if (!extra.length) {
+      await conn.execute(insert, params, 'run');
+    } else {
+      const ctes = [`s as (${insert})`, ...extra.map((f, i) => `x${i} as (${f.sql})`)];
+      await conn.execute(`with ${ctes.join(', ')} ${OUTBOX_NOTIFY_SELECT}`, [...params, ...extra.flatMap((f) => f.params)], 'all');
+    }
     return { session: { id, subject: input.subject, authTime: input.authTime, acr: input.acr, amr: input.amr }, token };
   }
 
