@@ -120,7 +120,7 @@ export interface PasswordTarget {
   users: { email: string; password: string; device?: string }[];
 }
 
-const deviceCookie = (who: PasswordTarget['users'][number]) => (who.device ? { cookie: `signet_device=${who.device}` } : {});
+const deviceCookie = (who: PasswordTarget['users'][number]): Record<string, string> => (who.device ? { cookie: `signet_device=${who.device}` } : {});
 const keepDevice = (who: PasswordTarget['users'][number], res: { headers: Record<string, string | string[] | undefined> }) => {
   const set = res.headers['set-cookie'];
   for (const c of Array.isArray(set) ? set : set ? [set] : []) {
