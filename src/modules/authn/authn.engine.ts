@@ -21,7 +21,7 @@ import { passwordVerifications } from './authn.metrics.js';
 import { AuthnError, AuthnErrorCode } from './authn.errors.js';
 import type { FactorService, TotpEnrolment } from './factors.service.js';
 import type { LoginThrottle } from './throttle.js';
-import { assessRisk, rememberDevice, rememberDeviceSql } from './risk.js';
+import { loadSignInFacts, rememberDevice, rememberDeviceSql, riskSignals, signInFactsColumns, signInFactsFrom, type SignInFacts } from './risk.js';
 
 /**
  * The authentication engine: a login is a sequence of steps on one `login_flow` row.
@@ -282,8 +282,8 @@ export class AuthnEngine {
   }
 
   private async password(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<FlowView> {
-    const user = await this.checkPassword(r, tenant, input.email, input.password);
-    await this.identified(r, tenant, flow, user, ['pwd']);
+    const { user, facts } = await this.checkPassword(r, tenant, input.email, input.password);
+    await this.identified(r, tenant, flow, user, ['pwd'], { facts: flow.deviceHash === (r.deviceToken ? sha256Hex(r.deviceToken) : null) ? facts : undefined });
     return this.view(tenant, flow, user);
   }
 
@@ -292,7 +292,7 @@ export class AuthnEngine {
    * one verification against a dummy hash. The user, or INVALID_CREDENTIALS / TOO_MANY_ATTEMPTS
    * (Login.Failed, and Account.Locked when this failure locks the identifier).
    */
-  private async checkPassword(r: FlowRequest, tenant: Tenant, rawEmail: unknown, rawPassword: unknown): Promise<User> {
+  private async checkPassword(r: FlowRequest, tenant: Tenant, rawEmail: unknown, rawPassword: unknown): Promise<{ user: User; facts: SignInFacts }> {
     const email = str(rawEmail, 320)?.trim().toLowerCase() ?? '';
     const password = str(rawPassword) ?? '';
     assertThat(EMAIL.test(email), new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter a valid email address', ['email']));
@@ -305,9 +305,15 @@ export class AuthnEngine {
     }
     let ok: boolean | null = null;
     let user: User | null;
+    let facts: SignInFacts | null;
     let released: { justLocked: boolean; lockedForSeconds: number };
     try {
-      user = await em.findOne(User, { email, tenant: r.tenantId }, { populate: ['passwordHash'] as never });
+      // The user and what the policy decision needs about them, in one statement before the hash.
+      const cols = signInFactsColumns(r.deviceToken ? sha256Hex(r.deviceToken) : null);
+      const rows = await em.getConnection().execute<Record<string, unknown>[]>(`select u.*, ${cols.sql} from app_user u where u.tenant_id = ? and u.email = ?`,
+        [...cols.params, r.tenantId, email], 'all');
+      user = rows[0] ? em.map(User, rows[0]) : null;
+      facts = rows[0] ? signInFactsFrom(rows[0]) : null;
       const hash = user?.passwordHash ?? (await dummyPasswordHash());
       passwordVerifications.inc();
       ok = (await verifyPassword(password, hash)) && Boolean(user?.passwordHash) && user!.status === 'active';
@@ -332,7 +338,7 @@ export class AuthnEngine {
       await notifyOutbox(em);
       throw new AuthnError(AuthnErrorCode.INVALID_CREDENTIALS, 'Incorrect email or password.', ['password']);
     }
-    return user!;
+    return { user: user!, facts: facts! };
   }
 
   /**
@@ -345,10 +351,10 @@ export class AuthnEngine {
   async loginWithPassword(r: FlowRequest, input: { email?: unknown; password?: unknown; remember?: boolean; previousSessionToken?: string | null }): Promise<{ completed: CompleteResult } | { token: string; view: FlowView }> {
     const tenant = await this.tenant(r.tenantId);
     assertThat(tenant.authMethods.includes('password'), new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'password sign-in is not enabled for this tenant', ['method']));
-    const user = await this.checkPassword(r, tenant, input.email, input.password);
+    const { user, facts } = await this.checkPassword(r, tenant, input.email, input.password);
     const draft = { amr: [] as string[], requestedAcr: null, data: {} as Record<string, unknown>, deviceHash: r.deviceToken ? sha256Hex(r.deviceToken) : null, userId: null };
     const em = this.em(r.tenantId);
-    const { state, reasons, events } = await this.assess(em, r, tenant, draft, user, ['pwd']);
+    const { state, reasons, events } = await this.assess(em, r, tenant, draft, user, ['pwd'], { facts });
     if (state === 'authenticated') {
       return { completed: await this.finishSession(r, tenant, user.id, ['pwd'], input.remember ?? true, input.previousSessionToken ?? null, { deviceHash: draft.deviceHash, events }) };
     }
@@ -573,7 +579,7 @@ export class AuthnEngine {
    * policy, a role in the tenant's MFA role list, the client's acr_values, and adaptive risk
    * (new device or network, only when the user has a second factor to answer with).
    */
-  private async identified(r: FlowRequest, tenant: Tenant, flow: LoginFlow, user: User, amr: string[], opts: { stepUp?: boolean } = {}): Promise<void> {
+  private async identified(r: FlowRequest, tenant: Tenant, flow: LoginFlow, user: User, amr: string[], opts: { stepUp?: boolean; facts?: SignInFacts } = {}): Promise<void> {
     const em = this.em(r.tenantId);
     if (flow.userId && flow.userId !== user.id) throw outOfOrder('this sign-in belongs to another account');
     const { state, reasons, events } = await this.assess(em, r, tenant, flow, user, amr, opts);
@@ -593,7 +599,7 @@ export class AuthnEngine {
    * The policy decision after a first factor (nothing persisted): the next state, its reasons,
    * and the events to write with whatever the caller persists (Risk.Elevated).
    */
-  private async assess(em: EntityManager, r: FlowRequest, tenant: Tenant, flow: Pick<LoginFlow, 'amr' | 'requestedAcr' | 'data' | 'deviceHash' | 'userId'>, user: User, amr: string[], opts: { stepUp?: boolean } = {}): Promise<{ state: 'second_factor' | 'enroll_mfa' | 'authenticated'; reasons: string[]; events: EventInput[] }> {
+  private async assess(em: EntityManager, r: FlowRequest, tenant: Tenant, flow: Pick<LoginFlow, 'amr' | 'requestedAcr' | 'data' | 'deviceHash' | 'userId'>, user: User, amr: string[], opts: { stepUp?: boolean; facts?: SignInFacts } = {}): Promise<{ state: 'second_factor' | 'enroll_mfa' | 'authenticated'; reasons: string[]; events: EventInput[] }> {
     const reasons: string[] = [];
     const strongFirst = amr.includes('hwk') && amr.includes('user');
     if (!amr.includes('anon') && !strongFirst) {
@@ -604,9 +610,10 @@ export class AuthnEngine {
     }
     const adaptive = !amr.includes('anon') && !strongFirst && tenant.adaptiveMfa && !opts.stepUp;
     // One round trip on the sign-in hot path: the enrolled factors and the device's history together.
-    const risk = adaptive ? await assessRisk(em, r.tenantId, user.id, flow.deviceHash ?? null, r.ip) : null;
-    const secondFactors = amr.includes('anon') ? [] : await this.availableSecondFactors(tenant, { ...flow, userId: user.id, amr }, user, risk?.factorKinds);
+    const facts = opts.facts ?? (adaptive ? await loadSignInFacts(em, r.tenantId, user.id, flow.deviceHash ?? null) : null);
+    const secondFactors = amr.includes('anon') ? [] : await this.availableSecondFactors(tenant, { ...flow, userId: user.id, amr }, user, facts?.factorKinds);
     const events: EventInput[] = [];
+    const risk = adaptive && facts ? { signals: riskSignals(facts, r.ip) } : null;
     if (risk) {
       if (risk.signals.length) {
         if (secondFactors.length) reasons.push('risk');

@@ -12,9 +12,16 @@ import { AuthnError, AuthnErrorCode } from './authn.errors.js';
 
 export const RECOVERY_CODE_COUNT = 10;
 
-/** The kinds of confirmed factor a user can answer with (recovery codes only while one is unused); params: tenant, user. */
-export const SECOND_FACTOR_KINDS_SQL = `select distinct a.kind from authenticator a where a.tenant_id = ? and a.user_id = ? and a.confirmed_at is not null
+/**
+ * The kinds of confirmed factor a user can answer with (recovery codes only while one is unused),
+ * for a tenant and user given as SQL expressions (`?` placeholders or columns of an outer query).
+ */
+export function secondFactorKindsSql(tenant: string, user: string): string {
+  return `select distinct a.kind from authenticator a where a.tenant_id = ${tenant} and a.user_id = ${user} and a.confirmed_at is not null
   and (a.kind <> 'recovery_codes' or exists (select 1 from recovery_code r where r.authenticator_id = a.id and r.used_at is null))`;
+}
+
+const SECOND_FACTOR_KINDS_SQL = secondFactorKindsSql('?', '?');
 
 /** An enrolled factor as pages and the graph show it (never a secret). */
 export interface FactorView {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuid } from '../../crypto/random.js';
 import type { SqlFragment } from '../../db/sql.js';
-import { SECOND_FACTOR_KINDS_SQL } from './factors.service.js';
+import { secondFactorKindsSql } from './factors.service.js';
 
 /**
  * Adaptive MFA signals: `new_device` (this browser's device cookie never completed a sign-in
@@ -16,25 +16,49 @@ export function networkOf(ip: string | null): string | null {
   return ip;
 }
 
+/** What a sign-in decision needs about the user, read in the same statement as something else. */
+export interface SignInFacts {
+  deviceNetwork: string | null;
+  deviceKnown: boolean;
+  anyDevice: boolean;
+  /** Second-factor kinds the user can answer (FactorService.secondFactorMethods' values). */
+  factorKinds: string[];
+}
+
 /**
- * The risk signals of a sign-in, and (in the same statement, to keep the hot path to one round
- * trip) the kinds of second factor the user can answer: what FactorService.secondFactorMethods
- * returns.
+ * Select-list columns giving SignInFacts for the user row aliased `u`; params: the device hash
+ * twice. The device is looked up by its hash (unique per user: a user's devices are never
+ * capped, so no scan of "the first N").
  */
-export async function assessRisk(em: EntityManager, tenantId: string, userId: string, deviceHash: string | null, ip: string | null): Promise<{ signals: string[]; factorKinds: string[] }> {
-  // The device is looked up by its hash (unique per user; a user's devices are never capped, so
-  // no scan of "the first N"), plus whether the user has any remembered device at all.
-  const rows = await em.getConnection().execute<{ network: string | null; known: boolean; has_any: boolean; kinds: string[] | null }[]>(
-    `select (select network from known_device where tenant_id = ? and user_id = ? and device_hash = ?) as network,
-            exists (select 1 from known_device where tenant_id = ? and user_id = ? and device_hash = ?) as known,
-            exists (select 1 from known_device where tenant_id = ? and user_id = ?) as has_any,
-            array(${SECOND_FACTOR_KINDS_SQL}) as kinds`,
-    [tenantId, userId, deviceHash ?? '', tenantId, userId, deviceHash ?? '', tenantId, userId, tenantId, userId], 'all', em.getTransactionContext());
-  const row = rows[0];
-  const factorKinds = (row?.kinds ?? []).map((k) => (k === 'recovery_codes' ? 'recovery_code' : k));
-  if (!row?.known) return { signals: row?.has_any ? ['new_device'] : [], factorKinds };
+export function signInFactsColumns(deviceHash: string | null): SqlFragment {
+  return {
+    sql: `(select k.network from known_device k where k.tenant_id = u.tenant_id and k.user_id = u.id and k.device_hash = ?) as facts_device_network,
+      exists (select 1 from known_device k where k.tenant_id = u.tenant_id and k.user_id = u.id and k.device_hash = ?) as facts_device_known,
+      exists (select 1 from known_device k where k.tenant_id = u.tenant_id and k.user_id = u.id) as facts_any_device,
+      array(${secondFactorKindsSql('u.tenant_id', 'u.id')}) as facts_factor_kinds`,
+    params: [deviceHash ?? '', deviceHash ?? ''],
+  };
+}
+
+export function signInFactsFrom(row: Record<string, unknown>): SignInFacts {
+  return {
+    deviceNetwork: (row.facts_device_network as string | null) ?? null, deviceKnown: row.facts_device_known === true, anyDevice: row.facts_any_device === true,
+    factorKinds: ((row.facts_factor_kinds as string[] | null) ?? []).map((k) => (k === 'recovery_codes' ? 'recovery_code' : k)),
+  };
+}
+
+export async function loadSignInFacts(em: EntityManager, tenantId: string, userId: string, deviceHash: string | null): Promise<SignInFacts> {
+  const cols = signInFactsColumns(deviceHash);
+  const rows = await em.getConnection().execute<Record<string, unknown>[]>(`select ${cols.sql} from app_user u where u.tenant_id = ? and u.id = ?`,
+    [...cols.params, tenantId, userId], 'all', em.getTransactionContext());
+  return signInFactsFrom(rows[0] ?? {});
+}
+
+/** Adaptive MFA signals: `new_device`, or `new_network` for a known device seen from another network. */
+export function riskSignals(facts: SignInFacts, ip: string | null): string[] {
+  if (!facts.deviceKnown) return facts.anyDevice ? ['new_device'] : [];
   const network = networkOf(ip);
-  return { signals: network && row.network && row.network !== network ? ['new_network'] : [], factorKinds };
+  return network && facts.deviceNetwork && facts.deviceNetwork !== network ? ['new_network'] : [];
 }
 
 /** Remembers this browser and network for the user (a CTE member of the sign-in statement). */
