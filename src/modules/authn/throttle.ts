@@ -76,8 +76,20 @@ export const SENDS_PER_IP = 30;
 /** First lockout; each further lockout within a day doubles it. */
 export const LOCK_BASE_SECONDS = 60;
 
+type Scripted = Redis & {
+  signetThrottleReserve(numKeys: number, ...args: Array<string | number>): Promise<[number, number]>;
+  signetThrottleRelease(numKeys: number, ...args: Array<string | number>): Promise<[number, number]>;
+};
+
 export class LoginThrottle {
-  constructor(private readonly redis: Redis) {}
+  private readonly redis: Scripted;
+
+  constructor(redis: Redis) {
+    // Sent by SHA (EVALSHA) after the first call: the scripts' text is not resent on every sign-in.
+    redis.defineCommand('signetThrottleReserve', { lua: RESERVE });
+    redis.defineCommand('signetThrottleRelease', { lua: RELEASE });
+    this.redis = redis as Scripted;
+  }
 
   private key(kind: string, tenantId: string, subject: string): string {
     return `signet:authn:${kind}:${tenantId}:${sha256Hex(subject.toLowerCase()).slice(0, 32)}`;
@@ -92,14 +104,14 @@ export class LoginThrottle {
     const acct = this.keys('acct', tenantId, identifier);
     const addr = ip ? this.keys('ip', tenantId, ip) : null;
     const reserveKeys = [acct[0]!, acct[1]!, acct[2]!, ...(addr ? [addr[0]!, addr[1]!, addr[2]!] : [])];
-    const [state, value] = (await this.redis.eval(RESERVE, reserveKeys.length, ...reserveKeys, limit, IP_LIMIT)) as [number, number];
+    const [state, value] = await this.redis.signetThrottleReserve(reserveKeys.length, ...reserveKeys, limit, IP_LIMIT);
     if (state !== 1) return { ok: false, locked: state === 0, retryAfterSeconds: Math.ceil(value / 1000) };
     const releaseKeys = [...acct, ...(addr ?? [])];
     return {
       ok: true,
       release: async (succeeded) => {
         const verdict = succeeded === null ? '2' : succeeded ? '1' : '0';
-        const [st, v] = (await this.redis.eval(RELEASE, releaseKeys.length, ...releaseKeys, verdict, THROTTLE_WINDOW_SECONDS, LOCK_BASE_SECONDS, limit, IP_LIMIT)) as [number, number];
+        const [st, v] = await this.redis.signetThrottleRelease(releaseKeys.length, ...releaseKeys, verdict, THROTTLE_WINDOW_SECONDS, LOCK_BASE_SECONDS, limit, IP_LIMIT);
         return { justLocked: st === -1, lockedForSeconds: st === -1 ? Math.ceil(v / 1000) : 0 };
       },
     };
