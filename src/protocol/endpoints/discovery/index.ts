@@ -11,6 +11,7 @@ import { SUPPORTED_AUTH_METHODS } from '../../client-auth/index.js';
 import { SUPPORTED_GRANT_TYPES } from '../token/check-grant-type.js';
 import type { OAuthResponse } from '../../request.js';
 import { SCOPE_CLAIMS } from '../../tokens/claims.js';
+import { ACR } from '../../interaction/acr.js';
 
 export interface DiscoveryInput {
   issuer: string;
@@ -44,6 +45,8 @@ export function metadata(input: DiscoveryInput): Record<string, unknown> {
     code_challenge_methods_supported: ['S256'],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'azp', 'sid', ...new Set(Object.values(SCOPE_CLAIMS).flat())],
     claims_parameter_supported: true,
+    // OIDC Discovery §3: the ACRs Signet issues and honours in acr_values (protocol/interaction/acr.ts).
+    acr_values_supported: [ACR.sfa, ACR.mfa, ACR.phr, ACR.anonymous],
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],

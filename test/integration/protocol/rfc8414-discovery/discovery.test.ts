@@ -40,6 +40,8 @@ describe('RFC 8414 authorization server metadata and OpenID Connect Discovery', 
       expect(r.body.jwks_uri).toBe(`${issuer}/.well-known/jwks.json`);
       expect(r.body.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'client_credentials']);
       expect(r.body.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']);
+      // OIDC Discovery §3 acr_values_supported: what acr_values can ask for (step-up).
+      expect(r.body.acr_values_supported).toEqual(['urn:signet:acr:sfa', 'urn:signet:acr:mfa', 'urn:signet:acr:phr', 'urn:signet:acr:anonymous']);
     }
   });
 
