@@ -21,7 +21,7 @@ import { passwordVerifications } from './authn.metrics.js';
 import { AuthnError, AuthnErrorCode } from './authn.errors.js';
 import type { FactorService, TotpEnrolment } from './factors.service.js';
 import type { LoginThrottle } from './throttle.js';
-import { loadSignInFacts, rememberDevice, rememberDeviceSql, riskSignals, signInFactsColumns, signInFactsFrom, type SignInFacts } from './risk.js';
+import { loadSignInFacts, networkOf, rememberDevice, rememberDeviceSql, riskSignals, signInFactsColumns, signInFactsFrom, type SignInFacts } from './risk.js';
 
 /**
  * The authentication engine: a login is a sequence of steps on one `login_flow` row.
@@ -356,7 +356,9 @@ export class AuthnEngine {
     const em = this.em(r.tenantId);
     const { state, reasons, events } = await this.assess(em, r, tenant, draft, user, ['pwd'], { facts });
     if (state === 'authenticated') {
-      return { completed: await this.finishSession(r, tenant, user.id, ['pwd'], input.remember ?? true, input.previousSessionToken ?? null, { deviceHash: draft.deviceHash, events }) };
+      // A device already remembered on this network needs no write (its row would not change but for last_seen_at).
+      const unchanged = facts.deviceKnown && facts.deviceNetwork === networkOf(r.ip);
+      return { completed: await this.finishSession(r, tenant, user.id, ['pwd'], input.remember ?? true, input.previousSessionToken ?? null, { deviceHash: unchanged ? null : draft.deviceHash, events }) };
     }
     const token = randomToken(32);
     const flow = em.create(LoginFlow, {
