@@ -1,41 +1,29 @@
 import { h, page } from '../../../shared/html.js';
+import { continuingTo, messages, restartButton, stepForm, type StepPageBase } from './form-kit.js';
 
 /**
  * The hosted sign-in pages: one function per step of the authentication engine. Every page is
  * a plain form that works without JavaScript, except the passkey button (WebAuthn needs it),
  * which loads /t/{slug}/assets/passkey.js and is simply absent from the flow when not allowed.
  */
-export interface LoginPageBase {
-  tenantName: string;
+export interface LoginPageBase extends StepPageBase {
   /** The application being signed in to (null: the account portal). */
   clientName: string | null;
-  action: string;
-  /** login_challenge or return_to, and the CSRF token. */
-  hidden: Record<string, string>;
-  error?: string;
-  notice?: string;
   /** Set when passkeys can be used at this step. */
   passkey?: { script: string; optionsUrl: string; verifyUrl: string; nextUrl: string };
   /** "Use another method": restarts the flow. */
   restartable?: boolean;
 }
 
-const hiddenFields = (o: LoginPageBase) =>
-  Object.entries(o.hidden).map(([k, v]) => `<input type="hidden" name="${h(k)}" value="${h(v)}">`).join('\n');
+const head = (o: LoginPageBase) => `${continuingTo(o.clientName)}\n${messages(o)}`;
 
-const head = (o: LoginPageBase) => `${o.clientName ? `<p>to continue to <strong>${h(o.clientName)}</strong></p>` : ''}
-${o.error ? `<p class="error" role="alert">${h(o.error)}</p>` : ''}${o.notice ? `<p class="notice" role="status">${h(o.notice)}</p>` : ''}`;
-
-const form = (o: LoginPageBase, inner: string, opts: { novalidate?: boolean } = {}) => `<form method="post" action="${h(o.action)}"${opts.novalidate ? ' novalidate' : ''}>
-${hiddenFields(o)}
-${inner}
-</form>`;
+const form = (o: LoginPageBase, inner: string) => stepForm(o, null, inner);
 
 const passkeyButton = (o: LoginPageBase, label: string) => o.passkey ? `<p class="error" role="alert" data-passkey-error hidden></p>
 <button type="button" class="secondary" data-passkey="signin" data-options-url="${h(o.passkey.optionsUrl)}" data-verify-url="${h(o.passkey.verifyUrl)}" data-next-url="${h(o.passkey.nextUrl)}">${h(label)}</button>
 <script src="${h(o.passkey.script)}" defer></script>` : '';
 
-const restart = (o: LoginPageBase) => o.restartable ? form(o, '<button type="submit" name="step" value="restart" class="link">Use another method</button>') : '';
+const restart = (o: LoginPageBase) => (o.restartable ? restartButton(o, 'Use another method') : '');
 
 export function signInPage(o: LoginPageBase & { methods: string[]; email?: string; registerUrl?: string; recoverUrl?: string }): string {
   const parts: string[] = [];

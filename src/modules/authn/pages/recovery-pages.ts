@@ -1,34 +1,20 @@
 import { h, page } from '../../../shared/html.js';
+import { messages, restartButton, stepForm, type StepPageBase } from './form-kit.js';
 
 /**
  * The hosted account recovery pages (`/t/{slug}/recover`): one page per step of
  * recovery.service.ts, plain forms without JavaScript.
  */
-export interface RecoveryPageBase {
-  tenantName: string;
-  action: string;
-  /** login_challenge (to sign in afterwards) and the CSRF token. */
-  hidden: Record<string, string>;
-  error?: string;
-  notice?: string;
+/** `hidden`: login_challenge (to sign in afterwards) and the CSRF token. */
+export interface RecoveryPageBase extends StepPageBase {
   signInUrl: string;
 }
 
-const hiddenFields = (o: RecoveryPageBase) =>
-  Object.entries(o.hidden).map(([k, v]) => `<input type="hidden" name="${h(k)}" value="${h(v)}">`).join('\n');
+const head = (o: RecoveryPageBase) => messages(o);
 
-const head = (o: RecoveryPageBase) => `${o.error ? `<p class="error" role="alert">${h(o.error)}</p>` : ''}${o.notice ? `<p class="notice" role="status">${h(o.notice)}</p>` : ''}`;
+const form = (o: RecoveryPageBase, step: string, inner: string) => stepForm(o, step, inner);
 
-const form = (o: RecoveryPageBase, step: string, inner: string) => `<form method="post" action="${h(o.action)}">
-${hiddenFields(o)}
-<input type="hidden" name="step" value="${h(step)}">
-${inner}
-</form>`;
-
-const startOver = (o: RecoveryPageBase) => `<form method="post" action="${h(o.action)}">
-${hiddenFields(o)}
-<button type="submit" name="step" value="restart" class="link">Start over</button>
-</form>`;
+const startOver = (o: RecoveryPageBase) => restartButton(o, 'Start over');
 
 const back = (o: RecoveryPageBase) => `<nav class="links"><a href="${h(o.signInUrl)}">Back to sign in</a></nav>`;
 

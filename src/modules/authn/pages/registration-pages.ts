@@ -1,43 +1,27 @@
 import { h, page } from '../../../shared/html.js';
+import { continuingTo, messages, restartButton, stepForm, type StepPageBase } from './form-kit.js';
 
 /**
  * The hosted sign-up pages (`/t/{slug}/register`) and the guest account upgrade
  * (`/t/{slug}/account/upgrade`): one page per step of registration.service.ts, each a plain form
  * without JavaScript; optional steps have a "Skip" button, and "Start over" begins a new flow.
  */
-export interface SignUpPageBase {
-  tenantName: string;
+export interface SignUpPageBase extends StepPageBase {
   /** The application the sign-up continues to (null: none). */
   clientName: string | null;
-  action: string;
-  /** login_challenge or return_to, and the CSRF token. */
-  hidden: Record<string, string>;
-  error?: string;
-  notice?: string;
   /** Upgrade of a guest account (other titles, no "sign in instead" link). */
   upgrade?: boolean;
   /** The sign-in page (for "Already have an account?"). */
   signInUrl?: string;
 }
 
-const hiddenFields = (o: SignUpPageBase) =>
-  Object.entries(o.hidden).map(([k, v]) => `<input type="hidden" name="${h(k)}" value="${h(v)}">`).join('\n');
+const head = (o: SignUpPageBase) => `${continuingTo(o.clientName)}\n${messages(o)}`;
 
-const head = (o: SignUpPageBase) => `${o.clientName ? `<p>to continue to <strong>${h(o.clientName)}</strong></p>` : ''}
-${o.error ? `<p class="error" role="alert">${h(o.error)}</p>` : ''}${o.notice ? `<p class="notice" role="status">${h(o.notice)}</p>` : ''}`;
-
-const form = (o: SignUpPageBase, step: string, inner: string) => `<form method="post" action="${h(o.action)}">
-${hiddenFields(o)}
-<input type="hidden" name="step" value="${h(step)}">
-${inner}
-</form>`;
+const form = (o: SignUpPageBase, step: string, inner: string) => stepForm(o, step, inner);
 
 const skipButton = (optional: boolean) => (optional ? '<button type="submit" name="skip" value="1" class="secondary" formnovalidate>Skip for now</button>' : '');
 
-const startOver = (o: SignUpPageBase) => `<form method="post" action="${h(o.action)}">
-${hiddenFields(o)}
-<button type="submit" name="step" value="restart" class="link">Start over</button>
-</form>`;
+const startOver = (o: SignUpPageBase) => restartButton(o, 'Start over');
 
 const signInLink = (o: SignUpPageBase) => (o.signInUrl && !o.upgrade ? `<nav class="links"><a href="${h(o.signInUrl)}">Already have an account? Sign in</a></nav>` : '');
 
