@@ -5,7 +5,8 @@ import { notifyOutbox } from '../events/outbox.js';
 import { SYSTEM_TENANT_SLUG } from '../modules/tenant/index.js';
 import type { PortalPageBase } from '../modules/authn/pages/portal-pages.js';
 import type { IssuerRecord } from '../protocol/ports.js';
-import { LoaderCache, type RequestContext } from '../shared/request-context.js';
+import type { RequestContext } from '../shared/request-context.js';
+import { endUserContext } from './request-context.js';
 import type { Container } from './container.js';
 import { pageKit, type PageReq } from './page-kit.js';
 import { portalUser, type PortalUser } from './portal-session.js';
@@ -36,13 +37,9 @@ export function portalKit(c: Container) {
   const base = (t: IssuerRecord) => `/t/${t.slug}/account`;
   const loginUrl = (t: IssuerRecord, returnTo: string) => `/t/${t.slug}/login?return_to=${encodeURIComponent(returnTo)}`;
 
-  const contextFor = (req: PageReq, t: IssuerRecord, who: PortalUser): RequestContext => ({
-    requestId: req.id,
-    tenant: { id: t.tenantId, slug: t.slug, name: t.name, isSystem: t.slug === SYSTEM_TENANT_SLUG },
-    actor: { kind: 'user', id: who.user.id, tenantId: t.tenantId },
-    scopes: new Set(),
-    credential: { homeTenantId: t.tenantId, expiresAt: 0 },
-    em: tenantEm(c.orm, t.tenantId), loaders: new LoaderCache(), services: c.services, log: c.log,
+  const contextFor = (req: PageReq, t: IssuerRecord, who: PortalUser): RequestContext => endUserContext(c, {
+    requestId: req.id, tenant: { id: t.tenantId, slug: t.slug, name: t.name, isSystem: t.slug === SYSTEM_TENANT_SLUG },
+    actor: { kind: 'user', id: who.user.id, tenantId: t.tenantId }, em: tenantEm(c.orm, t.tenantId),
   });
 
   /** This page again after sign-in: with its query when the sign-in would accept it (same rules as return_to there), else the path. */

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AUTHN_ERROR_STATUS, AuthnError, AuthnErrorCode, RecoveryService, type FlowRequest, type LoginFlow } from '../modules/authn/index.js';
 import { recoverCodePage, recoverDonePage, recoverEmailPage, recoverPasswordPage, recoverSecondFactorPage, type RecoveryPageBase } from '../modules/authn/pages/recovery-pages.js';
 import type { IssuerRecord } from '../protocol/ports.js';
-import { LoaderCache } from '../shared/request-context.js';
 import { FLOW_COOKIE, flowApiKit, flowRequest } from './authn-routes.js';
 import type { Container } from './container.js';
 import { readCookies, setCookie } from './cookies.js';
 import { pageKit, type PageReq } from './page-kit.js';
+import { endUserContext } from './request-context.js';
 
 
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -36,9 +36,8 @@ export function registerRecoveryRoutes(app: FastifyInstance, c: Container): void
   const engine = c.services.authn;
   const recovery = new RecoveryService({
     engine, sessions: c.services.sessions, consents: c.services.consents,
-    contextFor: (r, tenant, actor, em) => ({
-      requestId: r.requestId ?? '', tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, isSystem: tenant.isSystem }, actor,
-      scopes: new Set<string>(), credential: { homeTenantId: tenant.id, expiresAt: 0 }, em, loaders: new LoaderCache(), services: c.services, log: c.log,
+    contextFor: (r, tenant, actor, em) => endUserContext(c, {
+      requestId: r.requestId ?? '', tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, isSystem: tenant.isSystem }, actor, em,
     }),
   });
   const kit = pageKit(c);

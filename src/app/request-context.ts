@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Principal } from '../modules/access/index.js';
 import { AccessDenied } from '../modules/access/index.js';
-import { LoaderCache, type RequestContext, type TenantRef } from '../shared/request-context.js';
+import { LoaderCache, type Actor, type RequestContext, type TenantRef } from '../shared/request-context.js';
 import { SYSTEM_TENANT_SLUG } from '../modules/tenant/index.js';
 import type { Container } from './container.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -97,4 +97,15 @@ class OperationContext implements RequestContext {
     this.lazyLog ??= this.c.log.child({ requestId: this.requestId });
     return this.lazyLog;
   }
+}
+
+/**
+ * The services' context for an end user acting on their own account (portal, recovery): no
+ * management scopes, the user as actor, a fresh unit of work of their tenant.
+ */
+export function endUserContext(c: Container, input: { requestId: string; tenant: { id: string; slug: string; name: string; isSystem: boolean }; actor: Actor; em: EntityManager }): RequestContext {
+  return {
+    requestId: input.requestId, tenant: input.tenant, actor: input.actor, scopes: new Set<string>(),
+    credential: { homeTenantId: input.tenant.id, expiresAt: 0 }, em: input.em, loaders: new LoaderCache(), services: c.services, log: c.log,
+  };
 }
