@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { lastMail } from '../helpers/authn.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { startRelyingParty, type RelyingParty } from '../helpers/relying-party.js';
+import { useBrowserHarness } from '../helpers/browser-harness.js';
 import { authorizeUrl, createClient, createTenant, createUser, pkce } from '../helpers/oauth-flow.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 
 /**
  * Account recovery through the hosted pages in headless Chromium: "Forgot your password?" on an
@@ -14,21 +13,9 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 describe('account recovery in headless Chromium', () => {
   let s: TestServer;
   let browser: Browser;
-  let rp: RelyingParty;
   let rpUrl: string;
   const received: URL[] = [];
-
-  beforeAll(async () => {
-    s = await startTestServer();
-    browser = await launchChromium();
-    rp = await startRelyingParty(received);
-    rpUrl = rp.url;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    rp?.close();
-    await s?.stop();
-  });
+  useBrowserHarness(received, (h) => ({ s, browser, rpUrl } = h));
 
   it('resets the password with the mailed link and signs in with the new one', async () => {
     const t = await createTenant(s);

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { codeIn, lastMail, updateSettings } from '../helpers/authn.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { startRelyingParty, type RelyingParty } from '../helpers/relying-party.js';
+import { useBrowserHarness } from '../helpers/browser-harness.js';
 import { authorizeUrl, createClient, createTenant, pkce, tokenCall, type TestClient, type TestTenant } from '../helpers/oauth-flow.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 
 /**
  * Guest sign-in and the upgrade of the guest account, end to end through the hosted pages in
@@ -15,21 +14,9 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 describe('anonymous sign-in and account upgrade in headless Chromium', () => {
   let s: TestServer;
   let browser: Browser;
-  let rp: RelyingParty;
   let rpUrl: string;
   const received: URL[] = [];
-
-  beforeAll(async () => {
-    s = await startTestServer();
-    browser = await launchChromium();
-    rp = await startRelyingParty(received);
-    rpUrl = rp.url;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    rp?.close();
-    await s?.stop();
-  });
+  useBrowserHarness(received, (h) => ({ s, browser, rpUrl } = h));
 
   /** Runs an authorization request in `page` (signing in with `signIn`) and redeems the code; returns the ID token's claims and the userinfo response. */
   async function authorize(page: Page, t: TestTenant, c: TestClient, state: string, params: Record<string, string>, signIn: () => Promise<void>): Promise<{ id: Record<string, unknown>; userinfo: Record<string, unknown> }> {

@@ -1,31 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { decodeJwt } from 'jose';
 import { totp } from '../../src/crypto/totp.js';
 import { base32, lastMail, updateSettings } from '../helpers/authn.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { startRelyingParty, type RelyingParty } from '../helpers/relying-party.js';
+import { useBrowserHarness } from '../helpers/browser-harness.js';
 import { authorizeUrl, createClient, createTenant, createUser, pkce, tokenCall, type TestClient, type TestTenant } from '../helpers/oauth-flow.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 
 describe('hosted sign-in in headless Chromium: password + TOTP, magic link', () => {
   let s: TestServer;
   let browser: Browser;
-  let rp: RelyingParty;
   let rpUrl: string;
   const received: URL[] = [];
-
-  beforeAll(async () => {
-    s = await startTestServer();
-    browser = await launchChromium();
-    rp = await startRelyingParty(received);
-    rpUrl = rp.url;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    rp?.close();
-    await s?.stop();
-  });
+  useBrowserHarness(received, (h) => ({ s, browser, rpUrl } = h));
 
   /** Consents when asked, then exchanges the code and returns the ID token claims. */
   async function finishAtClient(page: Page, t: TestTenant, c: TestClient, verifier: string, state: string): Promise<Record<string, unknown>> {

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { tenantEm } from '../../src/db/tenant-em.js';
 import { Authenticator } from '../../src/modules/authn/index.js';
 import { updateSettings } from '../helpers/authn.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { startRelyingParty, type RelyingParty } from '../helpers/relying-party.js';
+import { useBrowserHarness } from '../helpers/browser-harness.js';
 import { startLocalhostTestServer } from '../helpers/localhost-server.js';
 import { authorizeUrl, createClient, createTenant, createUser, pkce, tokenCall, type TestTenant } from '../helpers/oauth-flow.js';
 import type { TestServer } from '../helpers/server.js';
@@ -18,22 +17,10 @@ import type { TestServer } from '../helpers/server.js';
 describe('passkeys in headless Chromium with a virtual authenticator', () => {
   let s: TestServer;
   let browser: Browser;
-  let rp: RelyingParty;
   let rpUrl: string;
   const received: URL[] = [];
   const password = 'trajectory-friendship-7';
-
-  beforeAll(async () => {
-    s = await startLocalhostTestServer();
-    browser = await launchChromium();
-    rp = await startRelyingParty(received);
-    rpUrl = rp.url;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    rp?.close();
-    await s?.stop();
-  });
+  useBrowserHarness(received, (h) => ({ s, browser, rpUrl } = h), startLocalhostTestServer);
 
   const withAuthenticator = async (): Promise<{ context: BrowserContext; page: Page; cdp: CDPSession; authenticatorId: string }> => {
     const context = await browser.newContext();

@@ -1,30 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { totp } from '../../src/crypto/totp.js';
 import { base32 } from '../helpers/authn.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { startRelyingParty, type RelyingParty } from '../helpers/relying-party.js';
+import { useBrowserHarness } from '../helpers/browser-harness.js';
 import { authorizeUrl, createClient, createTenant, createUser, pkce, tokenCall } from '../helpers/oauth-flow.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import type { TestServer } from '../helpers/server.js';
 
 describe('identity portal in headless Chromium', () => {
   let s: TestServer;
   let browser: Browser;
-  let rp: RelyingParty;
   let rpUrl: string;
   const received: URL[] = [];
-
-  beforeAll(async () => {
-    s = await startTestServer();
-    browser = await launchChromium();
-    rp = await startRelyingParty(received);
-    rpUrl = rp.url;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    rp?.close();
-    await s?.stop();
-  });
+  useBrowserHarness(received, (h) => ({ s, browser, rpUrl } = h));
 
   async function signIn(page: Page, url: string, email: string, password: string) {
     await page.goto(url);
