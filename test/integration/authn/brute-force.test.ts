@@ -132,30 +132,24 @@ describe('password brute force: lockout, enumeration, per-IP limit', () => {
       await updateSettings(s, t, { lockoutThreshold: 20 });
     });
 
-    it('answers a known email with a wrong password and an unknown email alike: status, body, timing (one argon2 evaluation each)', async () => {
+    it('answers a known email with a wrong password and an unknown email alike: status, body, and cost (exactly one argon2 evaluation each)', async () => {
       const f = await flow(t);
       // Warm up both paths (the dummy hash is computed once per process).
       await password(f, 'warm-up@example.com', 'x');
-      const times: Record<'known' | 'unknown', number[]> = { known: [], unknown: [] };
       const bodies = new Set<string>();
-      const before = await verifications();
+      // Equal timing follows from equal work: each attempt, known or unknown, evaluates exactly one
+      // hash (read from /metrics per attempt). Timings themselves belong in the bench, not in tests.
       for (let i = 0; i < 10; i++) {
-        for (const [kind, email] of [['known', known.email], ['unknown', unknown]] as const) {
-          const t0 = performance.now();
+        for (const email of [known.email, unknown]) {
+          const before = await verifications();
           const r = await password(f, email, `wrong-${i}`);
-          times[kind].push(performance.now() - t0);
+          expect(await verifications() - before, email).toBe(1);
           expect(r.status).toBe(401);
           expect(r.headers.get('retry-after')).toBeNull();
           bodies.add(JSON.stringify(r.body));
         }
       }
       expect([...bodies]).toEqual([JSON.stringify(INVALID)]);
-      // Both paths evaluate exactly one hash per attempt.
-      expect(await verifications() - before).toBe(20);
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-      const ratio = median(times.known) / median(times.unknown);
-      expect(ratio, `median known ${median(times.known).toFixed(1)} ms / unknown ${median(times.unknown).toFixed(1)} ms`).toBeGreaterThan(0.5);
-      expect(ratio).toBeLessThan(2.0);
     });
 
     it('locks an unknown email after the same number of attempts, with the same answer and event', async () => {
