@@ -116,7 +116,7 @@ export function registerAuthnRoutes(app: FastifyInstance, c: Container): void {
     }
     const s = out.completed.session!;
     setCookie(reply, 'signet_session', s.token, { path: `/t/${t.slug}/`, secure: c.settings.secureCookies, maxAgeSeconds: s.remember ? s.ttlSeconds : undefined });
-    return { session: { id: s.id, expires_in: s.ttlSeconds }, user_id: out.completed.userId, amr: ['pwd'], acr: 'urn:signet:acr:sfa' };
+    return { session: { id: s.id, expires_in: s.ttlSeconds }, user_id: out.completed.userId, amr: out.completed.amr, acr: out.completed.acr };
   }));
 
   app.post(`${base}/complete`, route(async (req, reply, r, t) => {

@@ -5,7 +5,6 @@ import { InteractionError } from '../modules/interaction/index.js';
 import type { IssuerRecord } from '../protocol/ports.js';
 import { FLOW_COOKIE, flowRequest } from './authn-routes.js';
 import type { Container } from './container.js';
-import { tenantEm } from '../db/tenant-em.js';
 import { readCookies, setCookie } from './cookies.js';
 import { COOKIE, pageKit, type PageReq } from './page-kit.js';
 
@@ -81,7 +80,7 @@ export function registerLoginRoutes(app: FastifyInstance, c: Container): void {
     status = 200, extra: { error?: string; notice?: string; email?: string; recoveryCodes?: string[] } = {}): Promise<unknown> => {
     const tenant = await engine.tenant(t.tenantId);
     const view = await engine.view(tenant, flow);
-    const clientName = flow.interactionId ? (await clientNameOf(t, flow.interactionId)) : null;
+    const clientName = flow.interactionId ? (await c.services.interactions.clientOf(t.tenantId, flow.interactionId))?.client_name ?? null : null;
     const base: LoginPageBase = {
       tenantName: t.name, clientName, action: loginPath(t), hidden: hiddenFor(target, kit.csrfFor(req, reply, t)),
       error: extra.error, notice: extra.notice, restartable: true,
@@ -111,13 +110,6 @@ export function registerLoginRoutes(app: FastifyInstance, c: Container): void {
       default:
         return kit.pageError(reply, req, t, 400, 'invalid_request', 'this sign-in has ended; start again from the application');
     }
-  };
-
-  const clientNameOf = async (t: IssuerRecord, interactionId: string): Promise<string | null> => {
-    const rows = await tenantEm(c.orm, t.tenantId).getConnection().execute<{ client_id: string }[]>('select client_id from interaction where id = ? and tenant_id = ?', [interactionId, t.tenantId]);
-    if (!rows[0]) return null;
-    const client = await c.ports.clients.find(t.tenantId, rows[0].client_id);
-    return client?.name ?? rows[0].client_id;
   };
 
   /** Hands the proven sign-in over: back to the authorization request, or a session and the return page. */

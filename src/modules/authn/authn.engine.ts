@@ -94,6 +94,9 @@ export interface CompleteResult {
   /** A new SSO session (flows without an authorization request: portal, headless). */
   session?: { id: string; token: string; ttlSeconds: number; remember: boolean };
   userId: string;
+  /** What was proven (RFC 8176) and the acr it amounts to. */
+  amr: string[];
+  acr: string;
 }
 
 export interface AuthnDeps {
@@ -715,7 +718,7 @@ export class AuthnEngine {
       const { redirect_to } = await this.deps.interactions.acceptLogin(r.tenantId, r.slug, { interactionId: flow.interactionId }, {
         subject: userId, remember, acr: acrFor(flow.amr), amr: flow.amr,
       }, { kind: 'user', id: userId, tenantId: r.tenantId }, r.requestId);
-      return { redirectTo: redirect_to, userId };
+      return { redirectTo: redirect_to, userId, amr: flow.amr, acr: acrFor(flow.amr) };
     }
     return this.finishSession(r, tenant, userId, flow.amr, remember, input.previousSessionToken ?? null, { deviceHash: flow.deviceHash ?? null, events: [] });
   }
@@ -747,6 +750,6 @@ export class AuthnEngine {
         }),
       ],
     });
-    return { session: { id: session.id, token: sessionToken, ttlSeconds: ttl, remember }, userId };
+    return { session: { id: session.id, token: sessionToken, ttlSeconds: ttl, remember }, userId, amr, acr };
   }
 }

@@ -102,6 +102,12 @@ export class InteractionService {
     };
   }
 
+  /** The client an interaction serves (the hosted sign-in shows its name), or null when the interaction is gone. */
+  async clientOf(tenantId: string, interactionId: string): Promise<ClientView | null> {
+    const i = await tenantEm(this.deps.orm, tenantId).findOne(Interaction, { id: interactionId, tenant: tenantId }, { fields: ['clientId'] });
+    return i ? this.clientView(tenantId, i.clientId) : null;
+  }
+
   private async clientView(tenantId: string, clientId: string): Promise<ClientView> {
     const c = await this.deps.clients.find(tenantId, clientId);
     return { client_id: clientId, client_name: c?.name ?? clientId };
