@@ -132,11 +132,6 @@ export class LoginThrottle {
     return counts[0]! > SENDS_PER_DESTINATION || (counts[1] ?? 0) > SENDS_PER_IP ? ttl : null;
   }
 
-  /** Whether an identifier is locked right now (shown before any work is done). */
-  async locked(tenantId: string, identifier: string): Promise<boolean> {
-    return (await this.redis.exists(this.keys('acct', tenantId, identifier)[0]!)) === 1;
-  }
-
   /** Clears an account's counters and lock (after a completed account recovery). */
   async clear(tenantId: string, identifier: string): Promise<void> {
     const [lock, fails, , lockouts] = this.keys('acct', tenantId, identifier);
