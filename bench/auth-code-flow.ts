@@ -357,7 +357,7 @@ function oidcProviderTarget(url: string, info: Record<string, string>): FlowTarg
 // --- the scenario -------------------------------------------------------------------------------------
 
 export interface AuthCodeReport {
-  verification: { signet?: FlowVerification; 'oidc-provider'?: FlowVerification };
+  verification: { signet?: FlowVerification; 'oidc-provider'?: FlowVerification; 'oidc-provider in-memory'?: FlowVerification };
   flows: Comparison[];
   refresh: Comparison[];
   oidcProviderMemory?: MemoryStats;
@@ -366,37 +366,55 @@ export interface AuthCodeReport {
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export async function runAuthCodeScenarios(signet: SignetServer | undefined, signetAlive: () => boolean, opts: { concurrency: number[]; warmupS: number; durationS: number }): Promise<AuthCodeReport> {
+type Baseline = { key: 'oidc-provider' | 'oidc-provider in-memory'; label: string; target?: FlowTarget; child?: Awaited<ReturnType<typeof forkServer>> };
+
+/**
+ * Signet against oidc-provider twice: with the PostgreSQL adapter (the judged baseline: it stores
+ * what Signet stores, in the same PostgreSQL server) and with its default in-memory LRU (printed
+ * for reference: nothing is written anywhere, nothing survives a restart).
+ */
+export async function runAuthCodeScenarios(signet: SignetServer | undefined, signetAlive: () => boolean, opts: { concurrency: number[]; warmupS: number; durationS: number; baselineDatabaseUrl?: string }): Promise<AuthCodeReport> {
   const report: AuthCodeReport = { verification: {}, flows: [], refresh: [], errors: [] };
-  const targets: { signet?: FlowTarget; oidc?: FlowTarget } = {};
+  let signetTarget: FlowTarget | undefined;
 
   if (signet && signetAlive()) {
     try {
       const t = await setupSignetFlowTarget(signet);
       report.verification.signet = await verifyFlow(t);
-      targets.signet = t;
+      signetTarget = t;
       log(`Signet code flow verified: ${JSON.stringify(report.verification.signet)}`);
     } catch (err) {
       report.errors.push(`Signet code flow: ${errorText(err)}`);
     }
   }
-  let child: Awaited<ReturnType<typeof forkServer>> | undefined;
-  try {
-    child = await forkServer('oidc-provider (code flow)', 'oidc-provider-flow-server.js', {
-      NODE_ENV: 'production', BENCH_CLIENT_ID: 'bench-flow-client', BENCH_CLIENT_SECRET: randomBytes(32).toString('base64url'), BENCH_REDIRECT_URI: REDIRECT_URI,
-    });
-    const t = oidcProviderTarget(child.url, child.info);
-    report.verification['oidc-provider'] = await verifyFlow(t);
-    targets.oidc = t;
-    log(`oidc-provider code flow verified: ${JSON.stringify(report.verification['oidc-provider'])}`);
-  } catch (err) {
-    report.errors.push(`oidc-provider code flow: ${errorText(err)}`);
+  const baselines: Baseline[] = [
+    { key: 'oidc-provider', label: 'oidc-provider 9 + PostgreSQL' },
+    { key: 'oidc-provider in-memory', label: 'oidc-provider 9 in-memory (ref.)' },
+  ];
+  for (const b of baselines) {
+    if (b.key === 'oidc-provider' && !opts.baselineDatabaseUrl) {
+      report.errors.push('oidc-provider + PostgreSQL: no database for it (see bench/README.md)');
+      continue;
+    }
+    try {
+      b.child = await forkServer(`${b.label} (code flow)`, 'oidc-provider-flow-server.js', {
+        NODE_ENV: 'production', BENCH_CLIENT_ID: 'bench-flow-client', BENCH_CLIENT_SECRET: randomBytes(32).toString('base64url'), BENCH_REDIRECT_URI: REDIRECT_URI,
+        ...(b.key === 'oidc-provider' ? { BENCH_DATABASE_URL: opts.baselineDatabaseUrl! } : {}),
+      });
+      const t = { ...oidcProviderTarget(b.child.url, b.child.info), name: b.label };
+      report.verification[b.key] = await verifyFlow(t);
+      b.target = t;
+      log(`${b.label} code flow verified: ${JSON.stringify(report.verification[b.key])}`);
+    } catch (err) {
+      report.errors.push(`${b.label} code flow: ${errorText(err)}`);
+    }
   }
-  const oidcAlive = () => child !== undefined && isRunning(child.child);
+  const alive = (b: Baseline) => () => b.child !== undefined && isRunning(b.child.child);
+  const [judged, reference] = baselines as [Baseline, Baseline];
 
   type Measured = Awaited<ReturnType<typeof runWorkers>>;
-  const measure = async (label: string, alive: () => boolean, notes: string[], fn: () => Promise<Measured>): Promise<Measured | undefined> => {
-    if (!alive()) { notes.push(`${label}: server not running`); return undefined; }
+  const measure = async (label: string, isAlive: () => boolean, notes: string[], fn: () => Promise<Measured>): Promise<Measured | undefined> => {
+    if (!isAlive()) { notes.push(`${label}: server not running`); return undefined; }
     try {
       log(`${label}: ${opts.warmupS} s warm-up + ${opts.durationS} s`);
       const r = await fn();
@@ -408,44 +426,59 @@ export async function runAuthCodeScenarios(signet: SignetServer | undefined, sig
       return undefined;
     }
   };
-
   const rt = (v?: FlowVerification) => (v ? ` (${v.roundTrips} round trips)` : '');
+  const refOf = (b: Baseline, result: Measured | undefined, signetResult: Measured | undefined, roundTrips = true) => ({
+    label: `${b.label}${roundTrips ? rt(report.verification[b.key]) : ''}`, result,
+    ratio: result?.ok && signetResult?.ok ? signetResult.rps / result.rps : undefined,
+  });
+
   for (const c of opts.concurrency) {
     const notes: string[] = c === opts.concurrency[0] ? [...report.errors] : [];
-    const s = targets.signet ? await measure(`Signet code flow @${c}`, signetAlive, notes, () => measureFlows(targets.signet!, c, opts.warmupS, opts.durationS)) : undefined;
-    const b = targets.oidc ? await measure(`oidc-provider code flow @${c}`, oidcAlive, notes, () => measureFlows(targets.oidc!, c, opts.warmupS, opts.durationS)) : undefined;
-    report.flows.push(compare({
-      scenario: 'authorization_code + PKCE flow', connections: c,
-      signetLabel: `Signet challenge API${rt(report.verification.signet)}`, baselineLabel: `oidc-provider 9${rt(report.verification['oidc-provider'])}`,
-      signet: s, baseline: b, target: FLOW_TARGET, note: notes.join('; ') || undefined,
-    }));
+    const flows = (t: FlowTarget) => () => measureFlows(t, c, opts.warmupS, opts.durationS);
+    const s = signetTarget ? await measure(`Signet code flow @${c}`, signetAlive, notes, flows(signetTarget)) : undefined;
+    const b = judged.target ? await measure(`${judged.label} code flow @${c}`, alive(judged), notes, flows(judged.target)) : undefined;
+    const r = reference.target ? await measure(`${reference.label} code flow @${c}`, alive(reference), notes, flows(reference.target)) : undefined;
+    report.flows.push({
+      ...compare({
+        scenario: 'authorization_code + PKCE flow', connections: c,
+        signetLabel: `Signet challenge API${rt(report.verification.signet)}`, baselineLabel: `${judged.label}${rt(report.verification[judged.key])}`,
+        signet: s, baseline: b, target: FLOW_TARGET, note: notes.join('; ') || undefined,
+      }),
+      reference: refOf(reference, r, s),
+    });
   }
 
   // Refresh: one chain per worker, each from a fresh flow (plus a few spares for broken chains),
-  // collected right before each run (oidc-provider's default in-memory store is an LRU).
+  // collected right before each run (oidc-provider's in-memory store is an LRU).
   for (const c of opts.concurrency) {
     const notes: string[] = [];
-    const tokens = async (t: FlowTarget): Promise<string[] | undefined> => {
+    const run = async (name: string, t: FlowTarget | undefined, isAlive: () => boolean): Promise<Measured | undefined> => {
+      if (!t || !isAlive()) return undefined;
+      let tokens: string[];
       try {
-        return await collectRefreshTokens(t, c + 8);
+        tokens = await collectRefreshTokens(t, c + 8);
       } catch (err) {
-        notes.push(`${t.name}: collecting refresh tokens: ${errorText(err)}`);
+        notes.push(`${name}: collecting refresh tokens: ${errorText(err)}`);
         return undefined;
       }
+      return measure(`${name} refresh @${c}`, isAlive, notes, () => measureRefresh(t, tokens, c, opts.warmupS, opts.durationS));
     };
-    const sTokens = targets.signet && signetAlive() ? await tokens(targets.signet) : undefined;
-    const s = targets.signet && sTokens ? await measure(`Signet refresh @${c}`, signetAlive, notes, () => measureRefresh(targets.signet!, sTokens, c, opts.warmupS, opts.durationS)) : undefined;
-    const bTokens = targets.oidc && oidcAlive() ? await tokens(targets.oidc) : undefined;
-    const b = targets.oidc && bTokens ? await measure(`oidc-provider refresh @${c}`, oidcAlive, notes, () => measureRefresh(targets.oidc!, bTokens, c, opts.warmupS, opts.durationS)) : undefined;
-    report.refresh.push(compare({
-      scenario: 'refresh_token (rotating)', connections: c, signetLabel: 'Signet', baselineLabel: 'oidc-provider 9',
-      signet: s, baseline: b, target: REFRESH_TARGET, note: notes.join('; ') || undefined,
-    }));
+    const s = await run('Signet', signetTarget, signetAlive);
+    const b = await run(judged.label, judged.target, alive(judged));
+    const r = await run(reference.label, reference.target, alive(reference));
+    report.refresh.push({
+      ...compare({
+        scenario: 'refresh_token (rotating)', connections: c, signetLabel: 'Signet', baselineLabel: judged.label,
+        signet: s, baseline: b, target: REFRESH_TARGET, note: notes.join('; ') || undefined,
+      }),
+      reference: refOf(reference, r, s, false),
+    });
   }
 
-  if (child) {
-    report.oidcProviderMemory = memoryStats(child.pid);
-    await stopChild(child.child);
+  for (const b of baselines) {
+    if (!b.child) continue;
+    if (b === judged) report.oidcProviderMemory = memoryStats(b.child.pid);
+    await stopChild(b.child.child);
   }
   agent.destroy();
   return report;

@@ -2,20 +2,23 @@
  * Baseline for the authorization-code and refresh scenarios (bench/auth-code-flow.ts): panva
  * oidc-provider 9 with one confidential client (client_secret_basic, authorization_code +
  * refresh_token, PKCE S256 required), RS256 ID tokens, ES256 JWT access tokens (via a default
- * resource indicator), refresh tokens for offline_access (rotated on every use), its default
- * in-memory adapter, served by a plain node:http server on 127.0.0.1. Run as its own process.
+ * resource indicator), refresh tokens for offline_access (rotated on every use), served by a plain
+ * node:http server on 127.0.0.1. Run as its own process. Storage: with BENCH_DATABASE_URL, the
+ * PostgreSQL adapter of oidc-provider-pg-adapter.ts (it persists what Signet persists); without,
+ * oidc-provider's default in-memory LRU (nothing survives a restart; for reference).
  *
  * The interaction endpoint is headless: GET /interaction/:uid finishes login and consent at once
  * for a fixed account (grant: openid offline_access + the resource's scope), so the user agent
  * makes the same round trips as Signet's challenge-API flow: authorize → interaction → resume
  * (→ code at the redirect_uri) → token.
  *
- * Env: BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, BENCH_REDIRECT_URI. Reports `{ ready, url }` over IPC.
+ * Env: BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, BENCH_REDIRECT_URI, BENCH_DATABASE_URL (optional). Reports `{ ready, url }` over IPC.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { pgAdapterFactory } from './oidc-provider-pg-adapter.js';
 import { exitOnSignals, reportReady } from './proc.js';
 
 const clientId = process.env.BENCH_CLIENT_ID ?? 'bench-flow-client';
@@ -31,6 +34,8 @@ const keys = [
   { ...rsa.export({ format: 'jwk' }), kid: 'bench-rs256', alg: 'RS256', use: 'sig' },
   { ...ec.export({ format: 'jwk' }), kid: 'bench-es256', alg: 'ES256', use: 'sig' },
 ];
+
+const storage = process.env.BENCH_DATABASE_URL ? await pgAdapterFactory(process.env.BENCH_DATABASE_URL) : undefined;
 
 const server = http.createServer();
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -48,6 +53,7 @@ interface ProviderApi {
 }
 
 const provider = new Provider(issuer, {
+  ...(storage ? { adapter: storage.adapter } : {}),
   clients: [{
     client_id: clientId,
     client_secret: clientSecret,
@@ -105,5 +111,8 @@ server.on('request', (req, res) => {
   }
   callback(req, res);
 });
-exitOnSignals(() => new Promise<void>((r) => server.close(() => r())));
+exitOnSignals(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  await storage?.close();
+});
 reportReady(issuer, { clientId, clientSecret, redirectUri });

@@ -15,6 +15,8 @@ export interface Comparison {
   target: number;
   pass?: boolean;
   note?: string;
+  /** A second baseline printed for reference (not judged), with Signet's ratio to it. */
+  reference?: { label: string; result?: LoadResult; ratio?: number };
 }
 
 export interface BenchReport {
@@ -100,6 +102,14 @@ export function formatTable(report: BenchReport): string {
         fmt(b?.rps), fmt(b?.p50Ms, 2), fmt(b?.p99Ms, 2), b ? String(b.non2xx) : '-', b ? String(b.errors) : '-',
         '', '', '',
       ]);
+      const r = c.reference;
+      if (r) {
+        body.push([
+          '', String(c.connections), r.label,
+          fmt(r.result?.rps), fmt(r.result?.p50Ms, 2), fmt(r.result?.p99Ms, 2), r.result ? String(r.result.non2xx) : '-', r.result ? String(r.result.errors) : '-',
+          r.ratio === undefined ? '-' : `(${r.ratio.toFixed(2)}x)`, '', '',
+        ]);
+      }
     });
   };
   add('client_credentials token', report.token);

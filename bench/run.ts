@@ -11,7 +11,7 @@ import {
 } from './load.js';
 import { forkServer, isRunning, log, memoryStats, ROOT, stopAllChildren, stopChild, type ForkedServer } from './proc.js';
 import { compare, formatTable, mib, writeJson, type BenchReport } from './report.js';
-import { startSignet, startSignetServices, type SignetServer, type SignetServices } from './signet-server.js';
+import { oidcProviderDatabase, startSignet, startSignetServices, type SignetServer, type SignetServices } from './signet-server.js';
 import { formatEvents, runEventsScenario, type EventsReport } from './events.js';
 import { runAuthCodeScenarios } from './auth-code-flow.js';
 import { formatUsersPage, runUsersPageScenario, type UsersPageReport } from './users-page.js';
@@ -210,7 +210,8 @@ async function main(): Promise<number> {
   // --- 2b. Authorization-code + PKCE flows/s and rotating refresh grants/s (bench/auth-code-flow.ts) ---
   if (process.env.BENCH_AUTHCODE !== '0') {
     if (signet && signetAlive()) report.memory.signetBeforeAuthCode = memoryStats(signet.pid);
-    const ac = await runAuthCodeScenarios(report.signet.ran ? signet : undefined, signetAlive, { concurrency: CONNECTIONS, warmupS: WARMUP, durationS: DURATION });
+    const baselineDatabaseUrl = services ? await oidcProviderDatabase(services).catch((err: unknown) => { log(`oidc-provider database: ${errorText(err)}`); return undefined; }) : undefined;
+    const ac = await runAuthCodeScenarios(report.signet.ran ? signet : undefined, signetAlive, { concurrency: CONNECTIONS, warmupS: WARMUP, durationS: DURATION, baselineDatabaseUrl });
     Object.assign(report, { authCodeFlow: ac.flows, refreshToken: ac.refresh, authCode: { verification: ac.verification, errors: ac.errors } });
     report.baselines['oidc-provider code flow'] = { ran: ac.verification['oidc-provider'] !== undefined };
     report.memory.baselines['oidc-provider code flow'] = ac.oidcProviderMemory;

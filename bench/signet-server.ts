@@ -63,6 +63,20 @@ export async function startSignetServices(): Promise<SignetServices> {
   return { databaseUrl: svc.databaseUrl, redisUrl: svc.redisUrl, private: !external, stop: () => svc.stop() };
 }
 
+/**
+ * A database for the oidc-provider + PostgreSQL baseline, next to Signet's on the same server
+ * (recreated every run). With an external DATABASE_URL the role must be allowed to create it.
+ */
+export async function oidcProviderDatabase(services: SignetServices): Promise<string> {
+  const embedded = await import('../src/config/embedded/index.js');
+  const url = new URL(services.databaseUrl);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  await embedded.ensureDatabase(admin.toString(), 'oidc_provider_bench', { recreate: true });
+  url.pathname = '/oidc_provider_bench';
+  return url.toString();
+}
+
 async function flushRedis(url: string): Promise<void> {
   const { Redis } = await import('ioredis');
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
