@@ -65,5 +65,18 @@ export function eventInsertSql(input: EventInput): SqlFragment {
   };
 }
 
+/**
+ * `eventInsertSql` for a conditional change: the row is written only when the CTE named `guard`
+ * returned a row (e.g. the conditional UPDATE the event describes), in the same statement.
+ */
+export function eventInsertWhenSql(input: EventInput, guard: string): SqlFragment {
+  const values = eventInsertSql(input).params;
+  return {
+    sql: `insert into audit_event (id, tenant_id, type, actor_kind, actor_id, actor_client_id, target_type, target_id, request_id, payload, occurred_at, relayed_at, relay_seq)
+      select ?::uuid, ?::uuid, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::jsonb, now(), null, null where exists (select 1 from ${guard})`,
+    params: values,
+  };
+}
+
 /** The final select of a combined statement that wrote events: wakes the relay once it commits. */
 export const OUTBOX_NOTIFY_SELECT = `select pg_notify('${OUTBOX_CHANNEL}', '')`;

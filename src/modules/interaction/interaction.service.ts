@@ -3,7 +3,8 @@ import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
 import { tenantEm } from '../../db/tenant-em.js';
-import { notifyOutbox, recordEvent } from '../../events/outbox.js';
+import { eventInsertWhenSql, OUTBOX_NOTIFY_SELECT } from '../../events/outbox.js';
+import type { SqlFragment } from '../../db/sql.js';
 import { resumeUrl } from '../../protocol/interaction/decide.js';
 import { sourcesOf, type InteractionEvent } from '../../protocol/interaction/state-machine.js';
 import type { AccountStore, ClientStore } from '../../protocol/ports.js';
@@ -79,17 +80,26 @@ const OAUTH_ERROR = /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,100}$/;
 export class InteractionService {
   constructor(private readonly deps: { orm: MikroORM; clients: ClientStore; accounts: AccountStore; issuerUrl: (slug: string) => string }) {}
 
+  /**
+   * The interaction a challenge names (unexpired), read with one plain SELECT: this sits on the
+   * hot path of every login and consent answer.
+   */
   private async byChallenge(em: EntityManager, tenantId: string, kind: 'login' | 'consent', challenge: string | { interactionId: string }): Promise<Interaction> {
+    let column: string;
+    let value: string;
     if (typeof challenge === 'object') {
-      const byId = await em.findOne(Interaction, { id: challenge.interactionId, tenant: tenantId, expiresAt: { $gt: new Date() } });
-      assertThat(byId, notFound);
-      return byId;
+      assertThat(typeof challenge.interactionId === 'string' && UUID.test(challenge.interactionId), notFound);
+      column = 'id';
+      value = challenge.interactionId;
+    } else {
+      assertThat(typeof challenge === 'string' && /^[A-Za-z0-9_-]{43}$/.test(challenge), notFound);
+      column = kind === 'login' ? 'login_challenge_hash' : 'consent_challenge_hash';
+      value = sha256Hex(challenge);
     }
-    assertThat(typeof challenge === 'string' && /^[A-Za-z0-9_-]{43}$/.test(challenge), notFound);
-    const where = kind === 'login' ? { loginChallengeHash: sha256Hex(challenge) } : { consentChallengeHash: sha256Hex(challenge) };
-    const i = await em.findOne(Interaction, { ...where, tenant: tenantId, expiresAt: { $gt: new Date() } });
-    assertThat(i, notFound);
-    return i;
+    const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+      `select * from interaction where tenant_id = ? and ${column} = ? and expires_at > now()`, [tenantId, value], 'all');
+    assertThat(rows[0], notFound);
+    return em.map(Interaction, rows[0]) as Interaction;
   }
 
   /** The facts the authentication engine needs about a pending login (authn flows call this). */
@@ -139,24 +149,33 @@ export class InteractionService {
     };
   }
 
-  /** Moves the interaction (conditional update: exactly once) and hands out a resume verifier. */
+  /**
+   * Moves the interaction (conditional update: exactly once) and hands out a resume verifier. The
+   * update, what goes with it (`also`: CTE members guarded on the CTE `moved`, e.g. the event row)
+   * and the outbox wake-up are ONE statement, so they commit together or not at all. `unless`
+   * (a SQL condition on the same statement) refuses the move when it no longer holds, e.g. the
+   * subject was suspended after it was checked; `whyNot` then names the reason.
+   */
   private async answer(tenantId: string, slug: string, kind: 'login' | 'consent', challenge: string | { interactionId: string }, event: InteractionEvent,
     change: (i: Interaction) => Partial<Interaction>,
-    inTransaction?: (i: Interaction, tx: EntityManager) => Promise<void> | void): Promise<{ redirect_to: string }> {
+    also?: (i: Interaction) => { fragments: SqlFragment[]; unless?: SqlFragment; whyNot?: () => Promise<InteractionError | undefined> }): Promise<{ redirect_to: string }> {
     const em = tenantEm(this.deps.orm, tenantId);
     const i = await this.byChallenge(em, tenantId, kind, challenge);
-    assertThat(sourcesOf(event).includes(i.state), new InteractionError(InteractionErrorCode.ALREADY_HANDLED, `the ${kind} challenge has already been answered`, ['challenge']));
-    const fields = change(i);
+    const handled = () => new InteractionError(InteractionErrorCode.ALREADY_HANDLED, `the ${kind} challenge has already been answered`, ['challenge']);
+    assertThat(sourcesOf(event).includes(i.state), handled);
     const verifier = randomToken(32);
-    await em.transactional(async (tx) => {
-      const moved = await tx.nativeUpdate(Interaction, { id: i.id, tenant: tenantId, state: { $in: sourcesOf(event) } }, {
-        ...fields, verifierHash: sha256Hex(verifier),
-      } as never);
-      if (moved !== 1) throw new InteractionError(InteractionErrorCode.ALREADY_HANDLED, `the ${kind} challenge has already been answered`, ['challenge']);
-      await inTransaction?.(i, tx as EntityManager);
-      await tx.flush();
-    });
-    if (inTransaction) await notifyOutbox(em);
+    const set = columnAssignments({ ...change(i), verifierHash: sha256Hex(verifier) });
+    const extra = also?.(i);
+    const sources = sourcesOf(event);
+    const update = `update interaction set ${set.sql} where id = ? and tenant_id = ? and state in (${sources.map(() => '?').join(', ')})${extra?.unless ? ` and ${extra.unless.sql}` : ''} returning id`;
+    const updateParams = [...set.params, i.id, tenantId, ...sources, ...(extra?.unless?.params ?? [])];
+    const fragments = extra?.fragments ?? [];
+    const rows = await em.getConnection().execute<unknown[]>(
+      fragments.length
+        ? `with moved as (${update}), ${fragments.map((f, n) => `x${n} as (${f.sql})`).join(', ')} ${OUTBOX_NOTIFY_SELECT} from moved`
+        : update,
+      [...updateParams, ...fragments.flatMap((f) => f.params)], 'all');
+    if (rows.length !== 1) throw (await extra?.whyNot?.()) ?? handled();
     return { redirect_to: resumeUrl(this.deps.issuerUrl(slug), verifier) };
   }
 
@@ -168,17 +187,21 @@ export class InteractionService {
     if (input.acr !== undefined) assertThat(typeof input.acr === 'string' && input.acr.length <= 100, bad('acr must be a string of at most 100 characters', 'acr'));
     if (input.amr !== undefined) assertThat(Array.isArray(input.amr) && input.amr.length <= 10 && input.amr.every((a) => typeof a === 'string' && a.length <= 40), bad('amr must be a list of at most 10 short strings', 'amr'));
     if (input.context !== undefined) assertThat(input.context !== null && typeof input.context === 'object' && !Array.isArray(input.context) && JSON.stringify(input.context).length <= 4096, bad('context must be an object of at most 4 KiB', 'context'));
-    const account = await this.deps.accounts.find(tenantId, subject);
-    assertThat(account?.active, new InteractionError(InteractionErrorCode.SUBJECT_INVALID, 'subject is not an active user of this tenant', ['subject']));
+    const inactive = () => new InteractionError(InteractionErrorCode.SUBJECT_INVALID, 'subject is not an active user of this tenant', ['subject']);
+    assertThat(UUID.test(subject), inactive);
     return this.answer(tenantId, slug, 'login', challenge, 'acceptLogin', () => ({
       state: 'login_accepted', subject, authTime: new Date(), acr: input.acr ?? '0', amr: input.amr ?? [],
       remember: input.remember ?? false, rememberFor: input.remember_for ?? null, loginContext: input.context ?? null,
-    }), (i, tx) => {
-      recordEvent(tx, {
+    }), (i) => ({
+      // The subject must be an active user of the tenant when the login is accepted: checked in the
+      // same statement, so a suspension racing with the answer cannot slip through.
+      unless: { sql: `exists (select 1 from app_user where tenant_id = ? and id = ?::uuid and status = 'active')`, params: [tenantId, subject] },
+      whyNot: async () => ((await this.deps.accounts.find(tenantId, subject))?.active ? undefined : inactive()),
+      fragments: [eventInsertWhenSql({
         tenantId, type: 'Login.Succeeded', actor, requestId, target: { type: 'User', id: subject },
         payload: { clientId: i.clientId, amr: input.amr ?? [], acr: input.acr ?? '0' },
-      });
-    });
+      }, 'moved')],
+    }));
   }
 
   async rejectLogin(tenantId: string, slug: string, challenge: string | { interactionId: string }, input: RejectInput) {
@@ -204,16 +227,16 @@ export class InteractionService {
         state: 'consent_accepted', grantedScopes: scopes, grantedAudience: granted, consentRemember: input.remember ?? false,
         consentRememberFor: input.remember_for ?? null, sessionClaims: input.session ?? null,
       };
-    }, async (i, tx) => {
-      if (input.remember) {
-        const until = new Date(Date.now() + (input.remember_for && input.remember_for > 0 ? input.remember_for : 10 * 365 * 86_400) * 1000);
-        await this.rememberConsent(tx, tenantId, i.subject!, i.clientId, scopes, granted, until);
-      }
-      recordEvent(tx, {
-        tenantId, type: 'Consent.Granted', actor, requestId, target: { type: 'User', id: i.subject ?? '' },
-        payload: { clientId: i.clientId, scopes, remember: input.remember ?? false },
-      });
-    });
+    }, (i) => ({
+      fragments: [
+        ...(input.remember ? [this.rememberConsentSql(tenantId, i.subject!, i.clientId, scopes, granted,
+          new Date(Date.now() + (input.remember_for && input.remember_for > 0 ? input.remember_for : 10 * 365 * 86_400) * 1000))] : []),
+        eventInsertWhenSql({
+          tenantId, type: 'Consent.Granted', actor, requestId, target: { type: 'User', id: i.subject ?? '' },
+          payload: { clientId: i.clientId, scopes, remember: input.remember ?? false },
+        }, 'moved'),
+      ],
+    }));
   }
 
   async rejectConsent(tenantId: string, slug: string, challenge: string, input: RejectInput) {
@@ -228,15 +251,43 @@ export class InteractionService {
     return { error, ...(input.error_description ? { error_description: input.error_description } : {}) };
   }
 
-  private async rememberConsent(em: EntityManager, tenantId: string, subject: string, clientId: string, scopes: string[], audiences: string[], until: Date): Promise<void> {
-    await em.getConnection().execute(
-      `insert into consent (id, tenant_id, subject, client_id, scopes, audiences, remember_until, created_at, updated_at, revoked_at)
-       values (?, ?, ?, ?, ${TEXT_ARRAY_PARAM},
-         ${TEXT_ARRAY_PARAM}, ?, now(), now(), null)
+  /** The remembered consent, written only when the consent answer moved the interaction (CTE `moved`). */
+  private rememberConsentSql(tenantId: string, subject: string, clientId: string, scopes: string[], audiences: string[], until: Date): SqlFragment {
+    return {
+      sql: `insert into consent (id, tenant_id, subject, client_id, scopes, audiences, remember_until, created_at, updated_at, revoked_at)
+       select ?::uuid, ?::uuid, ?::text, ?::text, ${TEXT_ARRAY_PARAM}, ${TEXT_ARRAY_PARAM}, ?::timestamptz, now(), now(), null
+       where exists (select 1 from moved)
        on conflict (tenant_id, subject, client_id) do update set scopes = excluded.scopes, audiences = excluded.audiences,
          remember_until = excluded.remember_until, updated_at = now(), revoked_at = null`,
-      [uuid(), tenantId, subject, clientId, JSON.stringify(scopes), JSON.stringify(audiences), until], 'run', em.getTransactionContext(),
-    );
+      params: [uuid(), tenantId, subject, clientId, JSON.stringify(scopes), JSON.stringify(audiences), until],
+    };
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * `column = ?` assignments for an interaction UPDATE from entity fields (camelCase → snake_case):
+ * lists as text[], objects as jsonb, the rest as plain parameters.
+ */
+function columnAssignments(fields: Partial<Interaction>): SqlFragment {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    const column = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    if (value === null) {
+      parts.push(`${column} = null`);
+    } else if (Array.isArray(value)) {
+      parts.push(`${column} = ${TEXT_ARRAY_PARAM}`);
+      params.push(JSON.stringify(value));
+    } else if (typeof value === 'object' && !(value instanceof Date)) {
+      parts.push(`${column} = ?::jsonb`);
+      params.push(JSON.stringify(value));
+    } else {
+      parts.push(`${column} = ?`);
+      params.push(value);
+    }
+  }
+  return { sql: parts.join(', '), params };
+}
