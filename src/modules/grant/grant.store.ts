@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
+import { hotSql, type HotSql } from '../../db/hot-sql.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import type { AccessRecord, CodeRecord, ConsentStore, GrantSnapshot, GrantStore, RefreshRecord } from '../../protocol/ports.js';
 import { uuid } from '../../crypto/random.js';
@@ -36,8 +37,9 @@ export class GrantRecordStore implements GrantStore, ConsentStore {
     return tenantEm(this.orm, tenantId);
   }
 
-  private sql(tenantId: string) {
-    return this.em(tenantId).getConnection();
+  /** Standalone hot-path statements (prepared, on the ORM's pool); `tenantId` keeps call sites tenant-explicit. */
+  private sql(_tenantId: string): HotSql {
+    return hotSql(this.orm);
   }
 
   async saveCode(tenantId: string, codeHash: string, r: CodeRecord): Promise<void> {
@@ -173,7 +175,7 @@ export class GrantRecordStore implements GrantStore, ConsentStore {
   }
 
   async rememberAssertion(tenantId: string, key: string, expiresAt: number): Promise<boolean> {
-    const res = await this.em(tenantId).getConnection().execute<{ affectedRows?: number }>(
+    const res = await this.sql(tenantId).execute<{ affectedRows?: number }>(
       `insert into used_client_assertion (id, tenant_id, expires_at) values (?, ?, ?) on conflict (id) do nothing`,
       [key, tenantId, date(expiresAt)], 'run',
     );

@@ -2,6 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
+import { hotSql } from '../../db/hot-sql.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import { eventInsertWhenSql, OUTBOX_NOTIFY_SELECT } from '../../events/outbox.js';
 import type { SqlFragment } from '../../db/sql.js';
@@ -96,7 +97,7 @@ export class InteractionService {
       column = kind === 'login' ? 'login_challenge_hash' : 'consent_challenge_hash';
       value = sha256Hex(challenge);
     }
-    const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+    const rows = await hotSql(this.deps.orm).execute(
       `select * from interaction where tenant_id = ? and ${column} = ? and expires_at > now()`, [tenantId, value], 'all');
     assertThat(rows[0], notFound);
     return em.map(Interaction, rows[0]) as Interaction;
@@ -170,7 +171,7 @@ export class InteractionService {
     const update = `update interaction set ${set.sql} where id = ? and tenant_id = ? and state in (${sources.map(() => '?').join(', ')})${extra?.unless ? ` and ${extra.unless.sql}` : ''} returning id`;
     const updateParams = [...set.params, i.id, tenantId, ...sources, ...(extra?.unless?.params ?? [])];
     const fragments = extra?.fragments ?? [];
-    const rows = await em.getConnection().execute<unknown[]>(
+    const rows = await hotSql(this.deps.orm).execute(
       fragments.length
         ? `with moved as (${update}), ${fragments.map((f, n) => `x${n} as (${f.sql})`).join(', ')} ${OUTBOX_NOTIFY_SELECT} from moved`
         : update,

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
+import { hotSql } from '../../db/hot-sql.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import type { InteractionRecord, InteractionStore } from '../../protocol/ports.js';
 import { sourcesOf, transition } from '../../protocol/interaction/state-machine.js';
@@ -26,7 +27,7 @@ export class InteractionRecordStore implements InteractionStore {
     const id = uuid();
     const skip = input.skipLogin;
     // One INSERT on the authorize hot path (no unit-of-work flush).
-    await tenantEm(this.orm, tenantId).getConnection().execute(
+    await hotSql(this.orm).execute(
       `insert into interaction (id, tenant_id, client_id, state, request, login_challenge_hash, consent_challenge_hash, verifier_hash,
          browser_binding_hash, session_id, login_skipped, subject, auth_time, acr, amr, remember, created_at, expires_at)
        values (?, ?, ?, ?, ?::jsonb, ?, null, null, ?, ?, ?, ?, ?, ?, ${skip ? TEXT_ARRAY_PARAM : 'null'}, false, now(), ?)`,
@@ -40,33 +41,36 @@ export class InteractionRecordStore implements InteractionStore {
 
   async takeByVerifier(tenantId: string, verifier: string): Promise<InteractionRecord | undefined> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(verifier)) return undefined;
-    const em = tenantEm(this.orm, tenantId);
     // Single use: one UPDATE clears the verifier and returns the row, so two browsers racing with
     // the same verifier get it once.
-    const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+    const rows = await hotSql(this.orm).execute(
       `update interaction set verifier_hash = null where tenant_id = ? and verifier_hash = ? and expires_at > now() returning *`,
       [tenantId, sha256Hex(verifier)], 'all',
     );
     if (!rows[0]) return undefined;
-    return toInteractionRecord(em.map(Interaction, rows[0]) as Interaction);
+    return toInteractionRecord(tenantEm(this.orm, tenantId).map(Interaction, rows[0]) as Interaction);
   }
 
   async startConsent(tenantId: string, id: string, login: Parameters<InteractionStore['startConsent']>[2]): Promise<string> {
-    const em = tenantEm(this.orm, tenantId);
     const challenge = randomToken(32);
-    const moved = await em.nativeUpdate(Interaction, { id, tenant: tenantId, state: { $in: sourcesOf('startConsent') } }, {
-      state: transition('login_accepted', 'startConsent'), consentChallengeHash: sha256Hex(challenge), subject: login.subject,
-      authTime: new Date(login.authTime * 1000), acr: login.acr, amr: login.amr, sessionId: login.sessionId,
-    });
-    if (moved !== 1) throw new Error('interaction is not awaiting consent');
+    const sources = sourcesOf('startConsent');
+    const moved = await hotSql(this.orm).execute<{ affectedRows: number }>(
+      `update interaction set state = ?, consent_challenge_hash = ?, subject = ?, auth_time = ?, acr = ?, amr = ${TEXT_ARRAY_PARAM}, session_id = ?
+       where id = ? and tenant_id = ? and state in (${sources.map(() => '?').join(', ')})`,
+      [transition('login_accepted', 'startConsent'), sha256Hex(challenge), login.subject, new Date(login.authTime * 1000), login.acr, JSON.stringify(login.amr),
+        login.sessionId, id, tenantId, ...sources], 'run');
+    if (moved.affectedRows !== 1) throw new Error('interaction is not awaiting consent');
     return challenge;
   }
 
   async complete(tenantId: string, id: string): Promise<void> {
-    await tenantEm(this.orm, tenantId).nativeUpdate(Interaction, { id, tenant: tenantId, state: { $in: sourcesOf('complete') } }, { state: 'completed', verifierHash: null });
+    const sources = sourcesOf('complete');
+    await hotSql(this.orm).execute(
+      `update interaction set state = 'completed', verifier_hash = null where id = ? and tenant_id = ? and state in (${sources.map(() => '?').join(', ')})`,
+      [id, tenantId, ...sources], 'run');
   }
 
   async fail(tenantId: string, id: string): Promise<void> {
-    await tenantEm(this.orm, tenantId).nativeUpdate(Interaction, { id, tenant: tenantId }, { state: 'completed', verifierHash: null });
+    await hotSql(this.orm).execute(`update interaction set state = 'completed', verifier_hash = null where id = ? and tenant_id = ?`, [id, tenantId], 'run');
   }
 }

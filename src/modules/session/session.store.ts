@@ -3,12 +3,14 @@ import { TEXT_ARRAY_PARAM, type SqlFragment } from '../../db/sql.js';
 import { OUTBOX_NOTIFY_SELECT } from '../../events/outbox.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
+import { hotSql } from '../../db/hot-sql.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import type { SessionRecord, SessionStore } from '../../protocol/ports.js';
 import { BrowserSession } from './browser-session.entity.js';
 
-const toRecord = (s: BrowserSession): SessionRecord => ({
-  id: s.id, subject: s.subject, authTime: Math.floor(s.authTime.getTime() / 1000), acr: s.acr ?? null, amr: s.amr,
+interface SessionRow { id: string; subject: string; auth_time: string | Date; acr: string | null; amr: string[] | null }
+const fromRow = (r: SessionRow): SessionRecord => ({
+  id: r.id, subject: r.subject, authTime: Math.floor(new Date(r.auth_time).getTime() / 1000), acr: r.acr, amr: r.amr ?? [],
 });
 
 /** SessionStore: browser SSO sessions, found by the SHA-256 of their cookie token. */
@@ -17,11 +19,11 @@ export class BrowserSessionStore implements SessionStore {
 
   async findByToken(tenantId: string, token: string): Promise<SessionRecord | undefined> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-    const em = tenantEm(this.orm, tenantId);
-    const s = await em.findOne(BrowserSession, { tenant: tenantId, tokenHash: sha256Hex(token), endedAt: null, expiresAt: { $gt: new Date() } });
-    if (!s) return undefined;
-    await em.nativeUpdate(BrowserSession, { id: s.id }, { lastActiveAt: new Date() });
-    return toRecord(s);
+    // One statement: find the live session and mark it active.
+    const rows = await hotSql(this.orm).execute<SessionRow[]>(
+      `update browser_session set last_active_at = now() where tenant_id = ? and token_hash = ? and ended_at is null and expires_at > now()
+       returning id, subject, auth_time, acr, amr`, [tenantId, sha256Hex(token)], 'all');
+    return rows[0] ? fromRow(rows[0]) : undefined;
   }
 
   async create(tenantId: string, input: Parameters<SessionStore['create']>[1]): Promise<{ session: SessionRecord; token: string }> {
@@ -40,7 +42,7 @@ export class BrowserSessionStore implements SessionStore {
        values (?, ?, ?, ?, ?, ?, ${TEXT_ARRAY_PARAM}, ?, ?, now(), now(), ?, null, '{}')`;
     const params: unknown[] = [id, tenantId, sha256Hex(token), input.subject, new Date(input.authTime * 1000), input.acr, JSON.stringify(input.amr),
       input.ip?.slice(0, 64) ?? null, input.userAgent?.slice(0, 300) ?? null, new Date(now + input.ttlSeconds * 1000)];
-    const conn = tenantEm(this.orm, tenantId).getConnection();
+    const conn = hotSql(this.orm);
     const extra = also?.build(id) ?? [];
     if (!extra.length) {
       await conn.execute(insert, params, 'run');
@@ -52,23 +54,21 @@ export class BrowserSessionStore implements SessionStore {
   }
 
   async end(tenantId: string, sessionId: string): Promise<SessionRecord | undefined> {
-    const em = tenantEm(this.orm, tenantId);
-    const s = await em.findOne(BrowserSession, { id: sessionId, tenant: tenantId, endedAt: null });
-    if (!s) return undefined;
-    s.endedAt = new Date();
-    await em.flush();
-    return toRecord(s);
+    const rows = await hotSql(this.orm).execute<SessionRow[]>(
+      'update browser_session set ended_at = now() where tenant_id = ? and id = ? and ended_at is null returning id, subject, auth_time, acr, amr',
+      [tenantId, sessionId], 'all');
+    return rows[0] ? fromRow(rows[0]) : undefined;
   }
 
   async endByToken(tenantId: string, token: string): Promise<{ id: string; subject: string } | undefined> {
-    const rows = await tenantEm(this.orm, tenantId).getConnection().execute<{ id: string; subject: string }[]>(
+    const rows = await hotSql(this.orm).execute<{ id: string; subject: string }[]>(
       'update browser_session set ended_at = now() where tenant_id = ? and token_hash = ? and ended_at is null and expires_at > now() returning id, subject',
       [tenantId, sha256Hex(token)], 'all');
     return rows[0];
   }
 
   async addParticipant(tenantId: string, sessionId: string, clientId: string): Promise<void> {
-    await tenantEm(this.orm, tenantId).getConnection().execute(
+    await hotSql(this.orm).execute(
       `update browser_session set clients = array_append(clients, ?) where id = ? and tenant_id = ? and not (? = any(clients))`,
       [clientId, sessionId, tenantId, clientId], 'run',
     );
