@@ -66,14 +66,15 @@ export function eventInsertSql(input: EventInput): SqlFragment {
 }
 
 /**
- * `eventInsertSql` for a conditional change: the row is written only when the CTE named `guard`
- * returned a row (e.g. the conditional UPDATE the event describes), in the same statement.
+ * `eventInsertSql` for a conditional change: one row per row of the CTE named `guard` (which
+ * returns at most one: e.g. the conditional UPDATE the event describes), in the same statement.
+ * `payloadSql` (a jsonb expression over `guard`'s columns) is merged into the payload.
  */
-export function eventInsertWhenSql(input: EventInput, guard: string): SqlFragment {
+export function eventInsertWhenSql(input: EventInput, guard: string, payloadSql?: string): SqlFragment {
   const values = eventInsertSql(input).params;
   return {
     sql: `insert into audit_event (id, tenant_id, type, actor_kind, actor_id, actor_client_id, target_type, target_id, request_id, payload, occurred_at, relayed_at, relay_seq)
-      select ?::uuid, ?::uuid, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::jsonb, now(), null, null where exists (select 1 from ${guard})`,
+      select ?::uuid, ?::uuid, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::jsonb${payloadSql ? ` || ${payloadSql}` : ''}, now(), null, null from ${guard}`,
     params: values,
   };
 }

@@ -91,7 +91,8 @@ export interface SessionRecord {
 export interface SessionStore {
   /** The live session a browser cookie names, or undefined (unknown, ended, expired, other tenant). */
   findByToken(tenantId: string, token: string): Promise<SessionRecord | undefined>;
-  create(tenantId: string, input: { subject: string; authTime: number; acr: string | null; amr: string[]; ttlSeconds: number; ip?: string; userAgent?: string }): Promise<{ session: SessionRecord; token: string }>;
+  /** `clients`: clients known at once to receive tokens in this session (as addParticipant, in the same write). */
+  create(tenantId: string, input: { subject: string; authTime: number; acr: string | null; amr: string[]; ttlSeconds: number; ip?: string; userAgent?: string; clients?: string[] }): Promise<{ session: SessionRecord; token: string }>;
   end(tenantId: string, sessionId: string): Promise<SessionRecord | undefined>;
   /** Ends the live session a cookie token names (one statement), returning it; undefined when there was none. */
   endByToken(tenantId: string, token: string): Promise<{ id: string; subject: string } | undefined>;

@@ -86,19 +86,9 @@ export class InteractionService {
    * hot path of every login and consent answer.
    */
   private async byChallenge(em: EntityManager, tenantId: string, kind: 'login' | 'consent', challenge: string | { interactionId: string }): Promise<Interaction> {
-    let column: string;
-    let value: string;
-    if (typeof challenge === 'object') {
-      assertThat(typeof challenge.interactionId === 'string' && UUID.test(challenge.interactionId), notFound);
-      column = 'id';
-      value = challenge.interactionId;
-    } else {
-      assertThat(typeof challenge === 'string' && /^[A-Za-z0-9_-]{43}$/.test(challenge), notFound);
-      column = kind === 'login' ? 'login_challenge_hash' : 'consent_challenge_hash';
-      value = sha256Hex(challenge);
-    }
+    const match = challengeMatch(kind, challenge);
     const rows = await hotSql(this.deps.orm).execute(
-      `select * from interaction where tenant_id = ? and ${column} = ? and expires_at > now()`, [tenantId, value], 'all');
+      `select * from interaction where tenant_id = ? and ${match.sql} and expires_at > now()`, [tenantId, ...match.params], 'all');
     assertThat(rows[0], notFound);
     return em.map(Interaction, rows[0]) as Interaction;
   }
@@ -152,31 +142,46 @@ export class InteractionService {
 
   /**
    * Moves the interaction (conditional update: exactly once) and hands out a resume verifier. The
-   * update, what goes with it (`also`: CTE members guarded on the CTE `moved`, e.g. the event row)
-   * and the outbox wake-up are ONE statement, so they commit together or not at all. `unless`
-   * (a SQL condition on the same statement) refuses the move when it no longer holds, e.g. the
-   * subject was suspended after it was checked; `whyNot` then names the reason.
+   * update, what goes with it (`also`: CTE members over the CTE `moved`, which returns the row's
+   * id and client_id, e.g. the event row) and the outbox wake-up are ONE statement, so they commit
+   * together or not at all. `unless` (a SQL condition on the same statement) refuses the move when
+   * it does not hold, e.g. the subject is not an active user; `whyNot` then names the reason.
+   * Answers whose change does not depend on the stored request (login answers) skip the read:
+   * the challenge is matched in the UPDATE itself, and only a refused answer is diagnosed.
    */
   private async answer(tenantId: string, slug: string, kind: 'login' | 'consent', challenge: string | { interactionId: string }, event: InteractionEvent,
-    change: (i: Interaction) => Partial<Interaction>,
-    also?: (i: Interaction) => { fragments: SqlFragment[]; unless?: SqlFragment; whyNot?: () => Promise<InteractionError | undefined> }): Promise<{ redirect_to: string }> {
+    change: (i?: Interaction) => Partial<Interaction>,
+    also?: (i?: Interaction) => { fragments: SqlFragment[]; unless?: SqlFragment; whyNot?: () => Promise<InteractionError | undefined> },
+    opts: { read: boolean } = { read: true }): Promise<{ redirect_to: string }> {
     const em = tenantEm(this.deps.orm, tenantId);
-    const i = await this.byChallenge(em, tenantId, kind, challenge);
     const handled = () => new InteractionError(InteractionErrorCode.ALREADY_HANDLED, `the ${kind} challenge has already been answered`, ['challenge']);
-    assertThat(sourcesOf(event).includes(i.state), handled);
+    const sources = sourcesOf(event);
+    let i: Interaction | undefined;
+    let match: SqlFragment;
+    if (opts.read) {
+      i = await this.byChallenge(em, tenantId, kind, challenge);
+      assertThat(sources.includes(i.state), handled);
+      match = { sql: 'id = ?', params: [i.id] };
+    } else {
+      match = { ...challengeMatch(kind, challenge), sql: `${challengeMatch(kind, challenge).sql} and expires_at > now()` };
+    }
     const verifier = randomToken(32);
     const set = columnAssignments({ ...change(i), verifierHash: sha256Hex(verifier) });
     const extra = also?.(i);
-    const sources = sourcesOf(event);
-    const update = `update interaction set ${set.sql} where id = ? and tenant_id = ? and state in (${sources.map(() => '?').join(', ')})${extra?.unless ? ` and ${extra.unless.sql}` : ''} returning id`;
-    const updateParams = [...set.params, i.id, tenantId, ...sources, ...(extra?.unless?.params ?? [])];
+    const update = `update interaction set ${set.sql} where ${match.sql} and tenant_id = ? and state in (${sources.map(() => '?').join(', ')})${extra?.unless ? ` and ${extra.unless.sql}` : ''} returning id, client_id`;
+    const updateParams = [...set.params, ...match.params, tenantId, ...sources, ...(extra?.unless?.params ?? [])];
     const fragments = extra?.fragments ?? [];
     const rows = await hotSql(this.deps.orm).execute(
       fragments.length
         ? `with moved as (${update}), ${fragments.map((f, n) => `x${n} as (${f.sql})`).join(', ')} ${OUTBOX_NOTIFY_SELECT} from moved`
         : update,
       [...updateParams, ...fragments.flatMap((f) => f.params)], 'all');
-    if (rows.length !== 1) throw (await extra?.whyNot?.()) ?? handled();
+    if (rows.length !== 1) {
+      // Refused: say why, in the order a reader would check (exists, still open, then the rest).
+      const current = i ?? await this.byChallenge(em, tenantId, kind, challenge);
+      assertThat(sources.includes(current.state), handled);
+      throw (await extra?.whyNot?.()) ?? handled();
+    }
     return { redirect_to: resumeUrl(this.deps.issuerUrl(slug), verifier) };
   }
 
@@ -189,25 +194,28 @@ export class InteractionService {
     if (input.amr !== undefined) assertThat(Array.isArray(input.amr) && input.amr.length <= 10 && input.amr.every((a) => typeof a === 'string' && a.length <= 40), bad('amr must be a list of at most 10 short strings', 'amr'));
     if (input.context !== undefined) assertThat(input.context !== null && typeof input.context === 'object' && !Array.isArray(input.context) && JSON.stringify(input.context).length <= 4096, bad('context must be an object of at most 4 KiB', 'context'));
     const inactive = () => new InteractionError(InteractionErrorCode.SUBJECT_INVALID, 'subject is not an active user of this tenant', ['subject']);
-    assertThat(UUID.test(subject), inactive);
+    if (!UUID.test(subject)) {
+      await this.byChallenge(tenantEm(this.deps.orm, tenantId), tenantId, 'login', challenge);
+      throw inactive();
+    }
     return this.answer(tenantId, slug, 'login', challenge, 'acceptLogin', () => ({
       state: 'login_accepted', subject, authTime: new Date(), acr: input.acr ?? '0', amr: input.amr ?? [],
       remember: input.remember ?? false, rememberFor: input.remember_for ?? null, loginContext: input.context ?? null,
-    }), (i) => ({
+    }), () => ({
       // The subject must be an active user of the tenant when the login is accepted: checked in the
       // same statement, so a suspension racing with the answer cannot slip through.
       unless: { sql: `exists (select 1 from app_user where tenant_id = ? and id = ?::uuid and status = 'active')`, params: [tenantId, subject] },
       whyNot: async () => ((await this.deps.accounts.find(tenantId, subject))?.active ? undefined : inactive()),
       fragments: [eventInsertWhenSql({
         tenantId, type: 'Login.Succeeded', actor, requestId, target: { type: 'User', id: subject },
-        payload: { clientId: i.clientId, amr: input.amr ?? [], acr: input.acr ?? '0' },
-      }, 'moved')],
-    }));
+        payload: { amr: input.amr ?? [], acr: input.acr ?? '0' },
+      }, 'moved', `jsonb_build_object('clientId', moved.client_id)`)],
+    }), { read: false });
   }
 
   async rejectLogin(tenantId: string, slug: string, challenge: string | { interactionId: string }, input: RejectInput) {
     const error = this.rejection(input);
-    return this.answer(tenantId, slug, 'login', challenge, 'rejectLogin', () => ({ state: 'login_rejected', error }));
+    return this.answer(tenantId, slug, 'login', challenge, 'rejectLogin', () => ({ state: 'login_rejected', error }), undefined, { read: false });
   }
 
   async acceptConsent(tenantId: string, slug: string, challenge: string, input: ConsentAcceptInput, actor: Actor, requestId?: string) {
@@ -219,7 +227,9 @@ export class InteractionService {
     if (input.remember_for !== undefined) assertThat(Number.isInteger(input.remember_for) && input.remember_for >= 0, bad('remember_for must be a non-negative integer', 'remember_for'));
     if (input.session !== undefined) assertThat(input.session !== null && typeof input.session === 'object' && JSON.stringify(input.session).length <= 8192, bad('session must be an object of at most 8 KiB', 'session'));
     let granted: string[] = [];
-    return this.answer(tenantId, slug, 'consent', challenge, 'acceptConsent', (i) => {
+    // Consent answers read the interaction first (opts.read): the grant is checked against its request.
+    return this.answer(tenantId, slug, 'consent', challenge, 'acceptConsent', (read) => {
+      const i = read!;
       const notRequested = scopes.filter((s) => !i.request.scopes.includes(s));
       assertThat(!notRequested.length, new InteractionError(InteractionErrorCode.SCOPE_NOT_REQUESTED, `grant_scope contains scopes that were not requested: ${notRequested.join(' ')}`, ['grant_scope']));
       granted = audiences?.length ? audiences : [i.request.audience];
@@ -228,13 +238,13 @@ export class InteractionService {
         state: 'consent_accepted', grantedScopes: scopes, grantedAudience: granted, consentRemember: input.remember ?? false,
         consentRememberFor: input.remember_for ?? null, sessionClaims: input.session ?? null,
       };
-    }, (i) => ({
+    }, (read) => ({
       fragments: [
-        ...(input.remember ? [this.rememberConsentSql(tenantId, i.subject!, i.clientId, scopes, granted,
+        ...(input.remember ? [this.rememberConsentSql(tenantId, read!.subject!, read!.clientId, scopes, granted,
           new Date(Date.now() + (input.remember_for && input.remember_for > 0 ? input.remember_for : 10 * 365 * 86_400) * 1000))] : []),
         eventInsertWhenSql({
-          tenantId, type: 'Consent.Granted', actor, requestId, target: { type: 'User', id: i.subject ?? '' },
-          payload: { clientId: i.clientId, scopes, remember: input.remember ?? false },
+          tenantId, type: 'Consent.Granted', actor, requestId, target: { type: 'User', id: read!.subject ?? '' },
+          payload: { clientId: read!.clientId, scopes, remember: input.remember ?? false },
         }, 'moved'),
       ],
     }));
@@ -266,6 +276,16 @@ export class InteractionService {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The WHERE condition naming the interaction a challenge (or, for the hosted pages, an id) points at; NOT_FOUND when malformed. */
+function challengeMatch(kind: 'login' | 'consent', challenge: string | { interactionId: string }): SqlFragment {
+  if (typeof challenge === 'object') {
+    assertThat(typeof challenge.interactionId === 'string' && UUID.test(challenge.interactionId), notFound);
+    return { sql: 'id = ?', params: [challenge.interactionId] };
+  }
+  assertThat(typeof challenge === 'string' && /^[A-Za-z0-9_-]{43}$/.test(challenge), notFound);
+  return { sql: `${kind === 'login' ? 'login_challenge_hash' : 'consent_challenge_hash'} = ?`, params: [sha256Hex(challenge)] };
+}
 
 /**
  * `column = ?` assignments for an interaction UPDATE from entity fields (camelCase → snake_case):

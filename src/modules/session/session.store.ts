@@ -39,9 +39,9 @@ export class BrowserSessionStore implements SessionStore {
     const id = uuid();
     const now = Date.now();
     const insert = `insert into browser_session (id, tenant_id, token_hash, subject, auth_time, acr, amr, ip, user_agent, created_at, last_active_at, expires_at, ended_at, clients)
-       values (?, ?, ?, ?, ?, ?, ${TEXT_ARRAY_PARAM}, ?, ?, now(), now(), ?, null, '{}')`;
+       values (?, ?, ?, ?, ?, ?, ${TEXT_ARRAY_PARAM}, ?, ?, now(), now(), ?, null, ${TEXT_ARRAY_PARAM})`;
     const params: unknown[] = [id, tenantId, sha256Hex(token), input.subject, new Date(input.authTime * 1000), input.acr, JSON.stringify(input.amr),
-      input.ip?.slice(0, 64) ?? null, input.userAgent?.slice(0, 300) ?? null, new Date(now + input.ttlSeconds * 1000)];
+      input.ip?.slice(0, 64) ?? null, input.userAgent?.slice(0, 300) ?? null, new Date(now + input.ttlSeconds * 1000), JSON.stringify(input.clients ?? [])];
     const conn = hotSql(this.orm);
     const extra = also?.build(id) ?? [];
     if (!extra.length) {

@@ -22,6 +22,8 @@ export interface LoginFacts {
   acr: string | null;
   amr: string[];
   sid: string | null;
+  /** The session `sid` already lists the client (it was created for this authorization). */
+  sidListsClient?: boolean;
 }
 
 export interface ConsentFacts {
@@ -76,7 +78,7 @@ export async function issueCode(
     codeChallenge: request.codeChallenge, codeChallengeMethod: request.codeChallengeMethod, grant,
     expiresAt: Math.floor(Date.now() / 1000) + settings.codeTtlSeconds,
   });
-  if (login.sid) await ports.sessions.addParticipant(tenantId, login.sid, trusted.client.clientId);
+  if (login.sid && !login.sidListsClient) await ports.sessions.addParticipant(tenantId, login.sid, trusted.client.clientId);
   return authorizationResponse(trusted, { code }, cookies);
 }
 

@@ -44,13 +44,16 @@ export async function resumeEndpoint(req: AuthorizeHttpRequest, ports: ProtocolP
         if (previous && previous.subject !== subject) await ports.logout.backchannelLogout(tenantId, { sid: previous.id, subject: previous.subject, issuer: req.issuer });
       }
       const ttl = ia.remember ? (ia.rememberFor && ia.rememberFor > 0 ? ia.rememberFor : req.tenant.sessionTtl) : req.tenant.sessionTtl;
+      // Consent that already stands means a code follows at once: the new session lists the
+      // client from the start (Back-Channel Logout target) instead of a second write.
+      const consent = await standingConsent(tenantId, client, ia.request, subject, ports);
       const { session, token } = await ports.sessions.create(tenantId, {
         subject, authTime, acr: ia.acr, amr: ia.amr ?? [], ttlSeconds: ttl, ip: req.ip, userAgent: req.userAgent,
+        clients: consent ? [client.clientId] : [],
       });
       // Not remembered: a browser-session cookie (no Max-Age), gone when the browser closes.
       cookies.push({ name: 'session', value: token, maxAgeSeconds: ia.remember ? ttl : undefined });
-      const login: LoginFacts = { subject, authTime, acr: ia.acr, amr: ia.amr ?? [], sid: session.id };
-      const consent = await standingConsent(tenantId, client, ia.request, subject, ports);
+      const login: LoginFacts = { subject, authTime, acr: ia.acr, amr: ia.amr ?? [], sid: session.id, sidListsClient: Boolean(consent) };
       if (consent) {
         await ports.interactions.complete(tenantId, ia.id);
         return issueCode(tenantId, trusted, ia.request, login, consent, ports, settings, cookies);
