@@ -18,7 +18,7 @@ import { Migration20261122185148_tenant_token_ttls } from './Migration2026112218
 import { Migration20261122185914_client_cors_origins } from './Migration20261122185914_client_cors_origins.js';
 import { Migration20261122191647_authn_methods } from './Migration20261122191647_authn_methods.js';
 import { Migration20261122193049_org_mfa_required } from './Migration20261122193049_org_mfa_required.js';
-import { Migration20261122214208_interaction_verifier_index } from './Migration20261122214208_interaction_verifier_index.js';
+import { Migration20261122214208_interaction_fillfactor } from './Migration20261122214208_interaction_fillfactor.js';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122164339_initial', class: Migration20261122164339_initial },
@@ -35,5 +35,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122185914_client_cors_origins', class: Migration20261122185914_client_cors_origins },
   { name: 'Migration20261122191647_authn_methods', class: Migration20261122191647_authn_methods },
   { name: 'Migration20261122193049_org_mfa_required', class: Migration20261122193049_org_mfa_required },
-  { name: 'Migration20261122214208_interaction_verifier_index', class: Migration20261122214208_interaction_verifier_index },
+  { name: 'Migration20261122214208_interaction_fillfactor', class: Migration20261122214208_interaction_fillfactor },
 ];

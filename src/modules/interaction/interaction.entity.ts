@@ -21,8 +21,8 @@ export const Interaction = defineEntity({
     request: p.json<AuthorizationRequest>(),
     loginChallengeHash: p.string().length(64).unique(),
     consentChallengeHash: p.string().length(64).nullable().unique(),
-    /** Looked up on every resume (/oauth/authorize/resume): indexed, or the lookup scans the tenant. */
-    verifierHash: p.string().length(64).nullable().index(),
+    /** SHA-256 of the resume verifier's secret; the verifier names the id, so this needs no index. */
+    verifierHash: p.string().length(64).nullable(),
     /** SHA-256 of the cookie set on the browser that sent the request: only it may resume. */
     browserBindingHash: p.string().length(64),
     /** The SSO session the browser had when the request arrived (login may be skipped). */

@@ -8,6 +8,7 @@ import { eventInsertWhenSql, OUTBOX_NOTIFY_SELECT } from '../../events/outbox.js
 import type { SqlFragment } from '../../db/sql.js';
 import { resumeUrl } from '../../protocol/interaction/decide.js';
 import { sourcesOf, type InteractionEvent } from '../../protocol/interaction/state-machine.js';
+import { resumeVerifier } from './interaction.store.js';
 import type { AccountStore, ClientStore } from '../../protocol/ports.js';
 import { assertThat } from '../../shared/domain-error.js';
 import type { Actor } from '../../shared/request-context.js';
@@ -173,16 +174,17 @@ export class InteractionService {
     const fragments = extra?.fragments ?? [];
     const rows = await hotSql(this.deps.orm).execute(
       fragments.length
-        ? `with moved as (${update}), ${fragments.map((f, n) => `x${n} as (${f.sql})`).join(', ')} ${OUTBOX_NOTIFY_SELECT} from moved`
+        ? `with moved as (${update}), ${fragments.map((f, n) => `x${n} as (${f.sql})`).join(', ')} ${OUTBOX_NOTIFY_SELECT}, moved.id from moved`
         : update,
       [...updateParams, ...fragments.flatMap((f) => f.params)], 'all');
-    if (rows.length !== 1) {
+    const moved = rows[0] as { id?: string } | undefined;
+    if (rows.length !== 1 || !moved?.id) {
       // Refused: say why, in the order a reader would check (exists, still open, then the rest).
       const current = i ?? await this.byChallenge(em, tenantId, kind, challenge);
       assertThat(sources.includes(current.state), handled);
       throw (await extra?.whyNot?.()) ?? handled();
     }
-    return { redirect_to: resumeUrl(this.deps.issuerUrl(slug), verifier) };
+    return { redirect_to: resumeUrl(this.deps.issuerUrl(slug), resumeVerifier(moved.id, verifier)) };
   }
 
   async acceptLogin(tenantId: string, slug: string, challenge: string | { interactionId: string }, input: LoginAcceptInput, actor: Actor, requestId?: string) {

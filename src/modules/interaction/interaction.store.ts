@@ -18,6 +18,14 @@ export function toInteractionRecord(i: Interaction): InteractionRecord {
   };
 }
 
+/**
+ * The resume verifier handed to the browser: the interaction id (so the lookup is by primary key,
+ * and the verifier column needs no index: updates that clear it can stay heap-only) and a random
+ * secret, stored only as its SHA-256.
+ */
+export const resumeVerifier = (interactionId: string, secret: string) => `${interactionId}.${secret}`;
+const RESUME_VERIFIER = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
+
 /** InteractionStore: state changes are conditional updates, so each transition happens once. */
 export class InteractionRecordStore implements InteractionStore {
   constructor(private readonly orm: MikroORM) {}
@@ -40,12 +48,13 @@ export class InteractionRecordStore implements InteractionStore {
   }
 
   async takeByVerifier(tenantId: string, verifier: string): Promise<InteractionRecord | undefined> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(verifier)) return undefined;
-    // Single use: one UPDATE clears the verifier and returns the row, so two browsers racing with
-    // the same verifier get it once.
+    const parsed = RESUME_VERIFIER.exec(verifier);
+    if (!parsed) return undefined;
+    // Single use: one UPDATE (found by primary key) clears the verifier and returns the row, so
+    // two browsers racing with the same verifier get it once.
     const rows = await hotSql(this.orm).execute(
-      `update interaction set verifier_hash = null where tenant_id = ? and verifier_hash = ? and expires_at > now() returning *`,
-      [tenantId, sha256Hex(verifier)], 'all',
+      `update interaction set verifier_hash = null where id = ? and tenant_id = ? and verifier_hash = ? and expires_at > now() returning *`,
+      [parsed[1], tenantId, sha256Hex(parsed[2]!)], 'all',
     );
     if (!rows[0]) return undefined;
     return toInteractionRecord(tenantEm(this.orm, tenantId).map(Interaction, rows[0]) as Interaction);
