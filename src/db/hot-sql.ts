@@ -76,6 +76,14 @@ export class HotSql {
   }
 }
 
+/**
+ * The tenant condition of a lookup by a unique key (`id = ? and ${TENANT_IS}`): the column is
+ * compared as text so that the planner cannot pick the (tenant_id) index instead of the unique
+ * key. While a table is young (no statistics yet) both estimate one row, and a generic plan cached
+ * then on a pooled connection would scan every row of the tenant on each call.
+ */
+export const TENANT_IS = 'tenant_id::text = ?';
+
 const runners = new WeakMap<MikroORM, HotSql>();
 
 /** The hot-path runner sharing `orm`'s connection pool. */

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
-import { hotSql, type HotSql } from '../../db/hot-sql.js';
+import { hotSql, TENANT_IS, type HotSql } from '../../db/hot-sql.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import type { AccessRecord, CodeRecord, ConsentStore, GrantSnapshot, GrantStore, RefreshRecord } from '../../protocol/ports.js';
 import { uuid } from '../../crypto/random.js';
@@ -54,7 +54,7 @@ export class GrantRecordStore implements GrantStore, ConsentStore {
   async consumeCode(tenantId: string, codeHash: string, clientId: string) {
     const conn = this.sql(tenantId);
     const won = await conn.execute<CodeRow[]>(
-      `update authorization_code set consumed_at = now() where id = ? and tenant_id = ? and client_id = ? and consumed_at is null
+      `update authorization_code set consumed_at = now() where id = ? and ${TENANT_IS} and client_id = ? and consumed_at is null
        returning family_id, client_id, redirect_uri, code_challenge, code_challenge_method, "grant", expires_at`,
       [codeHash, tenantId, clientId], 'all',
     );
@@ -67,7 +67,7 @@ export class GrantRecordStore implements GrantStore, ConsentStore {
         },
       };
     }
-    const seen = await conn.execute<{ family_id: string; client_id: string }[]>('select family_id, client_id from authorization_code where id = ? and tenant_id = ?', [codeHash, tenantId], 'all');
+    const seen = await conn.execute<{ family_id: string; client_id: string }[]>(`select family_id, client_id from authorization_code where id = ? and ${TENANT_IS}`, [codeHash, tenantId], 'all');
     if (!seen[0]) return undefined;
     if (seen[0].client_id !== clientId) return { otherClient: true as const };
     return { reused: true as const, familyId: seen[0].family_id };
@@ -80,13 +80,13 @@ export class GrantRecordStore implements GrantStore, ConsentStore {
   async consumeRefresh(tenantId: string, tokenHash: string) {
     const conn = this.sql(tenantId);
     const won = await conn.execute<RefreshRow[]>(
-      `update refresh_token set consumed_at = now() where id = ? and tenant_id = ? and consumed_at is null and revoked_at is null
+      `update refresh_token set consumed_at = now() where id = ? and ${TENANT_IS} and consumed_at is null and revoked_at is null
        returning family_id, client_id, "grant", created_at, expires_at, absolute_expires_at`,
       [tokenHash, tenantId], 'all',
     );
     if (won[0]) return { record: refreshRecord(won[0]) };
     const seen = await conn.execute<{ family_id: string; client_id: string; grant: unknown; consumed_at: Date | null; revoked_at: Date | null }[]>(
-      'select family_id, client_id, "grant", consumed_at, revoked_at from refresh_token where id = ? and tenant_id = ?', [tokenHash, tenantId], 'all',
+      `select family_id, client_id, "grant", consumed_at, revoked_at from refresh_token where id = ? and ${TENANT_IS}`, [tokenHash, tenantId], 'all',
     );
     const row = seen[0];
     if (!row) return undefined;

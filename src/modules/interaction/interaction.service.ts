@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
-import { hotSql } from '../../db/hot-sql.js';
+import { hotSql, TENANT_IS } from '../../db/hot-sql.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import { eventInsertWhenSql, OUTBOX_NOTIFY_SELECT } from '../../events/outbox.js';
 import type { SqlFragment } from '../../db/sql.js';
@@ -89,7 +89,7 @@ export class InteractionService {
   private async byChallenge(em: EntityManager, tenantId: string, kind: 'login' | 'consent', challenge: string | { interactionId: string }): Promise<Interaction> {
     const match = challengeMatch(kind, challenge);
     const rows = await hotSql(this.deps.orm).execute(
-      `select * from interaction where tenant_id = ? and ${match.sql} and expires_at > now()`, [tenantId, ...match.params], 'all');
+      `select * from interaction where ${TENANT_IS} and ${match.sql} and expires_at > now()`, [tenantId, ...match.params], 'all');
     assertThat(rows[0], notFound);
     return em.map(Interaction, rows[0]) as Interaction;
   }
@@ -169,7 +169,7 @@ export class InteractionService {
     const verifier = randomToken(32);
     const set = columnAssignments({ ...change(i), verifierHash: sha256Hex(verifier) });
     const extra = also?.(i);
-    const update = `update interaction set ${set.sql} where ${match.sql} and tenant_id = ? and state in (${sources.map(() => '?').join(', ')})${extra?.unless ? ` and ${extra.unless.sql}` : ''} returning id, client_id`;
+    const update = `update interaction set ${set.sql} where ${match.sql} and ${TENANT_IS} and state in (${sources.map(() => '?').join(', ')})${extra?.unless ? ` and ${extra.unless.sql}` : ''} returning id, client_id`;
     const updateParams = [...set.params, ...match.params, tenantId, ...sources, ...(extra?.unless?.params ?? [])];
     const fragments = extra?.fragments ?? [];
     const rows = await hotSql(this.deps.orm).execute(
@@ -206,7 +206,7 @@ export class InteractionService {
     }), () => ({
       // The subject must be an active user of the tenant when the login is accepted: checked in the
       // same statement, so a suspension racing with the answer cannot slip through.
-      unless: { sql: `exists (select 1 from app_user where tenant_id = ? and id = ?::uuid and status = 'active')`, params: [tenantId, subject] },
+      unless: { sql: `exists (select 1 from app_user where ${TENANT_IS} and id = ?::uuid and status = 'active')`, params: [tenantId, subject] },
       whyNot: async () => ((await this.deps.accounts.find(tenantId, subject))?.active ? undefined : inactive()),
       fragments: [eventInsertWhenSql({
         tenantId, type: 'Login.Succeeded', actor, requestId, target: { type: 'User', id: subject },

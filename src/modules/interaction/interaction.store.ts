@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
-import { hotSql } from '../../db/hot-sql.js';
+import { hotSql, TENANT_IS } from '../../db/hot-sql.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import type { InteractionRecord, InteractionStore } from '../../protocol/ports.js';
 import { sourcesOf, transition } from '../../protocol/interaction/state-machine.js';
@@ -53,7 +53,7 @@ export class InteractionRecordStore implements InteractionStore {
     // Single use: one UPDATE (found by primary key) clears the verifier and returns the row, so
     // two browsers racing with the same verifier get it once.
     const rows = await hotSql(this.orm).execute(
-      `update interaction set verifier_hash = null where id = ? and tenant_id = ? and verifier_hash = ? and expires_at > now() returning *`,
+      `update interaction set verifier_hash = null where id = ? and ${TENANT_IS} and verifier_hash = ? and expires_at > now() returning *`,
       [parsed[1], tenantId, sha256Hex(parsed[2]!)], 'all',
     );
     if (!rows[0]) return undefined;
@@ -65,7 +65,7 @@ export class InteractionRecordStore implements InteractionStore {
     const sources = sourcesOf('startConsent');
     const moved = await hotSql(this.orm).execute<{ affectedRows: number }>(
       `update interaction set state = ?, consent_challenge_hash = ?, subject = ?, auth_time = ?, acr = ?, amr = ${TEXT_ARRAY_PARAM}, session_id = ?
-       where id = ? and tenant_id = ? and state in (${sources.map(() => '?').join(', ')})`,
+       where id = ? and ${TENANT_IS} and state in (${sources.map(() => '?').join(', ')})`,
       [transition('login_accepted', 'startConsent'), sha256Hex(challenge), login.subject, new Date(login.authTime * 1000), login.acr, JSON.stringify(login.amr),
         login.sessionId, id, tenantId, ...sources], 'run');
     if (moved.affectedRows !== 1) throw new Error('interaction is not awaiting consent');
@@ -75,11 +75,11 @@ export class InteractionRecordStore implements InteractionStore {
   async complete(tenantId: string, id: string): Promise<void> {
     const sources = sourcesOf('complete');
     await hotSql(this.orm).execute(
-      `update interaction set state = 'completed', verifier_hash = null where id = ? and tenant_id = ? and state in (${sources.map(() => '?').join(', ')})`,
+      `update interaction set state = 'completed', verifier_hash = null where id = ? and ${TENANT_IS} and state in (${sources.map(() => '?').join(', ')})`,
       [id, tenantId, ...sources], 'run');
   }
 
   async fail(tenantId: string, id: string): Promise<void> {
-    await hotSql(this.orm).execute(`update interaction set state = 'completed', verifier_hash = null where id = ? and tenant_id = ?`, [id, tenantId], 'run');
+    await hotSql(this.orm).execute(`update interaction set state = 'completed', verifier_hash = null where id = ? and ${TENANT_IS}`, [id, tenantId], 'run');
   }
 }

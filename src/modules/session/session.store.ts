@@ -3,7 +3,7 @@ import { TEXT_ARRAY_PARAM, type SqlFragment } from '../../db/sql.js';
 import { OUTBOX_NOTIFY_SELECT } from '../../events/outbox.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
-import { hotSql } from '../../db/hot-sql.js';
+import { hotSql, TENANT_IS } from '../../db/hot-sql.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import type { SessionRecord, SessionStore } from '../../protocol/ports.js';
 import { BrowserSession } from './browser-session.entity.js';
@@ -21,7 +21,7 @@ export class BrowserSessionStore implements SessionStore {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
     // One statement: find the live session and mark it active.
     const rows = await hotSql(this.orm).execute<SessionRow[]>(
-      `update browser_session set last_active_at = now() where tenant_id = ? and token_hash = ? and ended_at is null and expires_at > now()
+      `update browser_session set last_active_at = now() where ${TENANT_IS} and token_hash = ? and ended_at is null and expires_at > now()
        returning id, subject, auth_time, acr, amr`, [tenantId, sha256Hex(token)], 'all');
     return rows[0] ? fromRow(rows[0]) : undefined;
   }
@@ -55,21 +55,21 @@ export class BrowserSessionStore implements SessionStore {
 
   async end(tenantId: string, sessionId: string): Promise<SessionRecord | undefined> {
     const rows = await hotSql(this.orm).execute<SessionRow[]>(
-      'update browser_session set ended_at = now() where tenant_id = ? and id = ? and ended_at is null returning id, subject, auth_time, acr, amr',
+      `update browser_session set ended_at = now() where ${TENANT_IS} and id = ? and ended_at is null returning id, subject, auth_time, acr, amr`,
       [tenantId, sessionId], 'all');
     return rows[0] ? fromRow(rows[0]) : undefined;
   }
 
   async endByToken(tenantId: string, token: string): Promise<{ id: string; subject: string } | undefined> {
     const rows = await hotSql(this.orm).execute<{ id: string; subject: string }[]>(
-      'update browser_session set ended_at = now() where tenant_id = ? and token_hash = ? and ended_at is null and expires_at > now() returning id, subject',
+      `update browser_session set ended_at = now() where ${TENANT_IS} and token_hash = ? and ended_at is null and expires_at > now() returning id, subject`,
       [tenantId, sha256Hex(token)], 'all');
     return rows[0];
   }
 
   async addParticipant(tenantId: string, sessionId: string, clientId: string): Promise<void> {
     await hotSql(this.orm).execute(
-      `update browser_session set clients = array_append(clients, ?) where id = ? and tenant_id = ? and not (? = any(clients))`,
+      `update browser_session set clients = array_append(clients, ?) where id = ? and ${TENANT_IS} and not (? = any(clients))`,
       [clientId, sessionId, tenantId, clientId], 'run',
     );
   }

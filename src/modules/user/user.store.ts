@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { hotSql } from '../../db/hot-sql.js';
+import { hotSql, TENANT_IS } from '../../db/hot-sql.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import type { Account, AccountStore } from '../../protocol/ports.js';
 import { User } from './user.entity.js';
@@ -14,7 +14,7 @@ export class UserAccountStore implements AccountStore {
   async find(tenantId: string, subject: string): Promise<Account | undefined> {
     if (!UUID.test(subject)) return undefined;
     // On every code and refresh redemption: a prepared SELECT, mapped without a query builder.
-    const rows = await hotSql(this.orm).execute('select * from app_user where tenant_id = ? and id = ?', [tenantId, subject], 'all');
+    const rows = await hotSql(this.orm).execute(`select * from app_user where ${TENANT_IS} and id = ?`, [tenantId, subject], 'all');
     if (!rows[0]) return undefined;
     const u = tenantEm(this.orm, tenantId).map(User, rows[0]) as User;
     return { subject: u.id, active: u.status === 'active', claims: userClaims(u) };
