@@ -3,20 +3,8 @@ import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
 import { hotSql, TENANT_IS } from '../../db/hot-sql.js';
-import { tenantEm } from '../../db/tenant-em.js';
 import type { InteractionRecord, InteractionStore } from '../../protocol/ports.js';
 import { sourcesOf, transition } from '../../protocol/interaction/state-machine.js';
-import { Interaction } from './interaction.entity.js';
-
-export function toInteractionRecord(i: Interaction): InteractionRecord {
-  return {
-    id: i.id, state: i.state, clientId: i.clientId, request: i.request, sessionId: i.sessionId ?? null, subject: i.subject ?? null,
-    authTime: i.authTime ? Math.floor(i.authTime.getTime() / 1000) : null, acr: i.acr ?? null, amr: i.amr ?? null,
-    remember: i.remember, rememberFor: i.rememberFor ?? null, grantedScopes: i.grantedScopes ?? null, grantedAudience: i.grantedAudience ?? null,
-    consentRemember: i.consentRemember, consentRememberFor: i.consentRememberFor ?? null, sessionClaims: i.sessionClaims ?? null,
-    error: i.error ?? null, browserBindingHash: i.browserBindingHash,
-  };
-}
 
 /**
  * The resume verifier handed to the browser: the interaction id (so the lookup is by primary key,
@@ -25,6 +13,20 @@ export function toInteractionRecord(i: Interaction): InteractionRecord {
  */
 export const resumeVerifier = (interactionId: string, secret: string) => `${interactionId}.${secret}`;
 const RESUME_VERIFIER = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
+
+/** The same record from a raw `interaction` row (hot path: no entity hydration). */
+function recordFromRow(r: Record<string, unknown>): InteractionRecord {
+  const at = r.auth_time as string | null;
+  return {
+    id: r.id as string, state: r.state as InteractionRecord['state'], clientId: r.client_id as string, request: r.request as InteractionRecord['request'],
+    sessionId: (r.session_id as string | null) ?? null, subject: (r.subject as string | null) ?? null,
+    authTime: at ? Math.floor(new Date(at).getTime() / 1000) : null, acr: (r.acr as string | null) ?? null, amr: (r.amr as string[] | null) ?? null,
+    remember: r.remember as boolean, rememberFor: (r.remember_for as number | null) ?? null, grantedScopes: (r.granted_scopes as string[] | null) ?? null,
+    grantedAudience: (r.granted_audience as string[] | null) ?? null, consentRemember: r.consent_remember as boolean,
+    consentRememberFor: (r.consent_remember_for as number | null) ?? null, sessionClaims: (r.session_claims as InteractionRecord['sessionClaims']) ?? null,
+    error: (r.error as InteractionRecord['error']) ?? null, browserBindingHash: r.browser_binding_hash as string,
+  };
+}
 
 /** InteractionStore: state changes are conditional updates, so each transition happens once. */
 export class InteractionRecordStore implements InteractionStore {
@@ -56,8 +58,7 @@ export class InteractionRecordStore implements InteractionStore {
       `update interaction set verifier_hash = null where id = ? and ${TENANT_IS} and verifier_hash = ? and expires_at > now() returning *`,
       [parsed[1], tenantId, sha256Hex(parsed[2]!)], 'all',
     );
-    if (!rows[0]) return undefined;
-    return toInteractionRecord(tenantEm(this.orm, tenantId).map(Interaction, rows[0]) as Interaction);
+    return rows[0] ? recordFromRow(rows[0]) : undefined;
   }
 
   async startConsent(tenantId: string, id: string, login: Parameters<InteractionStore['startConsent']>[2]): Promise<string> {

@@ -81,7 +81,11 @@ export function deletedUserId(tenantId: string, userId: string): string {
 }
 
 /** The OIDC standard claims of a user (OIDC Core §5.1). A guest's placeholder address is no email: omitted. */
-export function userClaims(u: User): Record<string, unknown> {
+/** What the standard claims are made of (a User entity, or a row mapped by UserAccountStore). */
+export type ClaimSource = Pick<User, 'id' | 'isAnonymous' | 'email' | 'emailVerified' | 'name' | 'givenName' | 'familyName' | 'middleName' | 'nickname'
+  | 'preferredUsername' | 'picture' | 'website' | 'gender' | 'birthdate' | 'zoneinfo' | 'locale' | 'address' | 'phoneNumber' | 'phoneNumberVerified' | 'updatedAt'>;
+
+export function userClaims(u: ClaimSource): Record<string, unknown> {
   return {
     sub: u.id, email: u.isAnonymous ? undefined : u.email, email_verified: u.isAnonymous ? undefined : u.emailVerified, name: u.name ?? undefined,
     given_name: u.givenName ?? undefined, family_name: u.familyName ?? undefined, middle_name: u.middleName ?? undefined,
