@@ -42,10 +42,10 @@ function loadFilter(raw: Record<string, unknown>): AuditEventFilter {
 export class AuditExportService {
   /** Emits AuditLog.Export.Requested. */
   async request(ctx: RequestContext, format: ExportFormat, filter: AuditEventFilter): Promise<AuditExport> {
-    (filter.types ?? []).forEach((t, i) => assertThat(isEventType(t), new AuditLogError(AuditLogErrorCode.EVENT_TYPE_UNKNOWN,
+    (filter.types ?? []).forEach((t, i) => assertThat(isEventType(t), () => new AuditLogError(AuditLogErrorCode.EVENT_TYPE_UNKNOWN,
       `unknown event type "${t.slice(0, 100)}" (see the eventTypes query)`, ['input', 'filter', 'types', String(i)])));
     assertThat(!filter.occurredAfter || !filter.occurredBefore || filter.occurredAfter < filter.occurredBefore,
-      new AuditLogError(AuditLogErrorCode.RANGE_INVALID, 'occurredAfter must be before occurredBefore', ['input', 'filter', 'occurredAfter']));
+      () => new AuditLogError(AuditLogErrorCode.RANGE_INVALID, 'occurredAfter must be before occurredBefore', ['input', 'filter', 'occurredAfter']));
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const id = uuid();
     const row = em.create(AuditExport, {

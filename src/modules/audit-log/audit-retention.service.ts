@@ -18,7 +18,7 @@ export class AuditRetentionService {
   /** Sets (or, with null, removes) the tenant's retention. Emits AuditLog.Retention.Updated. */
   async set(ctx: RequestContext, days: number | null): Promise<{ days: number; isDefault: boolean }> {
     assertThat(days === null || (Number.isInteger(days) && days >= 1 && days <= 36_500),
-      new AuditLogError(AuditLogErrorCode.RANGE_INVALID, 'days must be between 1 and 36500', ['days']));
+      () => new AuditLogError(AuditLogErrorCode.RANGE_INVALID, 'days must be between 1 and 36500', ['days']));
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const row = await em.findOne(AuditRetention, { tenant: ctx.tenant.id });
     const before = row?.days ?? null;

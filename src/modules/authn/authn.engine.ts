@@ -156,7 +156,7 @@ export class AuthnEngine {
   async start(r: FlowRequest, input: { purpose?: FlowPurpose; loginChallenge?: string | null; sessionToken?: string | null; data?: Record<string, unknown> } = {}): Promise<{ flow: LoginFlow; token: string; view: FlowView }> {
     const purpose = input.purpose ?? 'login';
     const tenant = await this.tenant(r.tenantId);
-    if (purpose === 'registration') assertThat(tenant.selfRegistration, new AuthnError(AuthnErrorCode.REGISTRATION_DISABLED, 'this tenant does not allow sign-up', ['purpose']));
+    if (purpose === 'registration') assertThat(tenant.selfRegistration, () => new AuthnError(AuthnErrorCode.REGISTRATION_DISABLED, 'this tenant does not allow sign-up', ['purpose']));
     const em = this.em(r.tenantId);
     const token = randomToken(32);
     let interactionId: string | null = null;
@@ -194,7 +194,7 @@ export class AuthnEngine {
     assertThat(typeof token === 'string' && /^[A-Za-z0-9_-]{43}$/.test(token), notFound);
     const flow = await this.em(tenantId).findOne(LoginFlow, { tokenHash: sha256Hex(token), tenant: tenantId, expiresAt: { $gt: new Date() } });
     assertThat(flow && flow.state !== 'completed', notFound);
-    assertThat(flow.state !== 'failed', new AuthnError(AuthnErrorCode.FLOW_FAILED, 'this sign-in was stopped after too many wrong answers; start again', ['flow']));
+    assertThat(flow.state !== 'failed', () => new AuthnError(AuthnErrorCode.FLOW_FAILED, 'this sign-in was stopped after too many wrong answers; start again', ['flow']));
     return flow;
   }
 
@@ -298,8 +298,8 @@ export class AuthnEngine {
   private async checkPassword(r: FlowRequest, tenant: Tenant, rawEmail: unknown, rawPassword: unknown): Promise<{ user: User; facts: SignInFacts }> {
     const email = str(rawEmail, 320)?.trim().toLowerCase() ?? '';
     const password = str(rawPassword) ?? '';
-    assertThat(EMAIL.test(email), new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter a valid email address', ['email']));
-    assertThat(password.length > 0, new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter your password', ['password']));
+    assertThat(EMAIL.test(email), () => new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter a valid email address', ['email']));
+    assertThat(password.length > 0, () => new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter your password', ['password']));
     const em = this.em(r.tenantId);
     const reservation = await this.deps.throttle.reserve(r.tenantId, email, r.ip, tenant.lockoutThreshold);
     if (!reservation.ok) {
@@ -353,7 +353,7 @@ export class AuthnEngine {
    */
   async loginWithPassword(r: FlowRequest, input: { email?: unknown; password?: unknown; remember?: boolean; previousSessionToken?: string | null }): Promise<{ completed: CompleteResult } | { token: string; view: FlowView }> {
     const tenant = await this.tenant(r.tenantId);
-    assertThat(tenant.authMethods.includes('password'), new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'password sign-in is not enabled for this tenant', ['method']));
+    assertThat(tenant.authMethods.includes('password'), () => new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'password sign-in is not enabled for this tenant', ['method']));
     const { user, facts } = await this.checkPassword(r, tenant, input.email, input.password);
     const draft = { amr: [] as string[], requestedAcr: null, data: {} as Record<string, unknown>, deviceHash: r.deviceToken ? sha256Hex(r.deviceToken) : null, userId: null };
     const em = this.em(r.tenantId);
@@ -387,12 +387,12 @@ export class AuthnEngine {
       destination = channel === 'email_otp' ? user.email : user.phoneNumber!;
     } else if (channel === 'phone_otp') {
       const phone = str(input.phone_number, 20)?.replace(/[\s()-]/g, '') ?? '';
-      assertThat(E164.test(phone), new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter the phone number in international format (+15551234567)', ['phone_number']));
+      assertThat(E164.test(phone), () => new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter the phone number in international format (+15551234567)', ['phone_number']));
       user = await em.findOne(User, { phoneNumber: phone, phoneNumberVerified: true, tenant: r.tenantId, status: 'active' });
       destination = phone;
     } else {
       const email = str(input.email, 320)?.trim().toLowerCase() ?? '';
-      assertThat(EMAIL.test(email), new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter a valid email address', ['email']));
+      assertThat(EMAIL.test(email), () => new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter a valid email address', ['email']));
       user = await em.findOne(User, { email, tenant: r.tenantId, status: 'active' });
       destination = email;
     }
@@ -439,7 +439,7 @@ export class AuthnEngine {
     const tenant = await this.tenant(r.tenantId);
     assertThat(flow.otp && flow.otp.channel !== 'magic_link', outOfOrder('no code was sent at this step; ask for one first'));
     const code = str(input?.code, 12)?.replace(/\s/g, '') ?? '';
-    assertThat(/^\d{6}$/.test(code), new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter the 6-digit code', ['code']));
+    assertThat(/^\d{6}$/.test(code), () => new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter the 6-digit code', ['code']));
     return { view: await this.consumeOtp(r, tenant, flow, this.codeHash(flow.id, code)) };
   }
 
@@ -488,7 +488,7 @@ export class AuthnEngine {
 
   private async totp(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<FlowView> {
     const code = str(input.code, 12)?.replace(/\s/g, '') ?? '';
-    assertThat(/^\d{6}$/.test(code), new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter the 6-digit code from your authenticator app', ['code']));
+    assertThat(/^\d{6}$/.test(code), () => new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter the 6-digit code from your authenticator app', ['code']));
     const ok = await this.deps.factors.verifyTotpCode(this.em(r.tenantId), r.tenantId, flow.userId!, code);
     if (!ok) return this.wrongAnswer(r, flow, 'totp', wrongCode());
     await this.secondFactorProven(r, tenant, flow, ['otp'], 'totp');
@@ -497,7 +497,7 @@ export class AuthnEngine {
 
   private async recoveryCode(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<FlowView> {
     const code = str(input.code, 40) ?? '';
-    assertThat(code.trim().length > 0, new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter one of your recovery codes', ['code']));
+    assertThat(code.trim().length > 0, () => new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter one of your recovery codes', ['code']));
     const ok = await this.deps.factors.useRecoveryCode(this.em(r.tenantId), r.tenantId, flow.userId!, code);
     if (!ok) return this.wrongAnswer(r, flow, 'recovery_code', new AuthnError(AuthnErrorCode.INVALID_CODE, 'that recovery code is not right or was already used', ['code']));
     await this.secondFactorProven(r, tenant, flow, ['rc'], 'recovery_code');
@@ -505,7 +505,7 @@ export class AuthnEngine {
   }
 
   private async passkey(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<FlowView> {
-    assertThat(this.deps.passkeys, new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'passkeys are not available', ['method']));
+    assertThat(this.deps.passkeys, () => new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'passkeys are not available', ['method']));
     const challenge = flow.webauthnChallenge;
     assertThat(challenge, outOfOrder('ask for passkey options first'));
     const em = this.em(r.tenantId);
@@ -524,7 +524,7 @@ export class AuthnEngine {
       await this.secondFactorProven(r, tenant, flow, amr, 'passkey');
     } else {
       const user = await em.findOne(User, { id: proven.userId, tenant: r.tenantId });
-      assertThat(user?.status === 'active', new AuthnError(AuthnErrorCode.WEBAUTHN_FAILED, 'this passkey cannot sign in', ['response']));
+      assertThat(user?.status === 'active', () => new AuthnError(AuthnErrorCode.WEBAUTHN_FAILED, 'this passkey cannot sign in', ['response']));
       await this.identified(r, tenant, flow, user, amr);
     }
     return this.view(tenant, flow);
@@ -632,7 +632,7 @@ export class AuthnEngine {
     const state = reasons.length && secondFactors.length ? 'second_factor'
       : hard && tenant.mfaMethods.includes('totp') ? 'enroll_mfa'
         : 'authenticated';
-    assertThat(!(hard && state === 'authenticated'), new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'a second factor is required but none can be used; ask an administrator', ['method']));
+    assertThat(!(hard && state === 'authenticated'), () => new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'a second factor is required but none can be used; ask an administrator', ['method']));
     return { state, reasons, events };
   }
 

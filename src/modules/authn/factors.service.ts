@@ -130,7 +130,7 @@ export class FactorService {
     const row = await em.findOne(Authenticator, { id: authenticatorId, tenant: tenantId, user: userId, kind: 'totp' }, { populate: ['secretSealed'] as never });
     assertThat(row && !row.confirmedAt && row.secretSealed, notFound);
     const step = verifyTotp(open(this.deps.masterKey, row.secretSealed, this.aad(tenantId, row.id)), String(code ?? '').trim(), Date.now());
-    assertThat(step !== null, new AuthnError(AuthnErrorCode.INVALID_CODE, 'the code is not right; check the time on your device and try the current code', ['code']));
+    assertThat(step !== null, () => new AuthnError(AuthnErrorCode.INVALID_CODE, 'the code is not right; check the time on your device and try the current code', ['code']));
     return em.transactional(async (tx) => {
       const moved = await tx.nativeUpdate(Authenticator, { id: row.id, tenant: tenantId, confirmedAt: null }, { confirmedAt: new Date(), lastUsedStep: Number(step), lastUsedAt: new Date() });
       assertThat(moved === 1, notFound);

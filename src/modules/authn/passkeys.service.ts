@@ -84,7 +84,7 @@ export class PasskeyService implements PasskeyVerifier {
   async register(em: EntityManager, tenant: Tenant, userId: string, sessionId: string, input: { response: unknown; name?: unknown }, actor: Actor, requestId?: string): Promise<FactorView> {
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     assertThat(input.name === undefined || input.name === null || (typeof input.name === 'string' && name.length <= NAME_MAX && !hasControlChars(name)),
-      new AuthnError(AuthnErrorCode.INVALID_REQUEST, `name must be a text of at most ${NAME_MAX} characters`, ['name']));
+      () => new AuthnError(AuthnErrorCode.INVALID_REQUEST, `name must be a text of at most ${NAME_MAX} characters`, ['name']));
     assertThat(this.enabled(tenant), disabled);
     const stored = await this.deps.redis.getdel(this.registrationKey(tenant.id, sessionId));
     const pending = stored ? JSON.parse(stored) as { challenge: string; userId: string } : null;

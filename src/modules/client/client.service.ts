@@ -59,7 +59,7 @@ export class ClientService {
 
   private async application(ctx: RequestContext, em: EntityManager, id: string): Promise<Client> {
     const c = await em.findOne(Client, { id, tenant: ctx.tenant.id });
-    assertThat(c && c.kind === 'application', new ClientError(ClientErrorCode.NOT_FOUND, 'client not found', ['id']));
+    assertThat(c && c.kind === 'application', () => new ClientError(ClientErrorCode.NOT_FOUND, 'client not found', ['id']));
     return c;
   }
 
@@ -116,11 +116,11 @@ export class ClientService {
    */
   async rotateSecret(ctx: RequestContext, id: string, graceSeconds: number): Promise<{ client: Client; plaintextSecret: string; previousExpiresAt: Date }> {
     assertThat(Number.isInteger(graceSeconds) && graceSeconds >= 0 && graceSeconds <= 30 * 86_400,
-      new ClientError(ClientErrorCode.TTL_INVALID, 'gracePeriodSeconds must be 0-2592000', ['input', 'gracePeriodSeconds']));
+      () => new ClientError(ClientErrorCode.TTL_INVALID, 'gracePeriodSeconds must be 0-2592000', ['input', 'gracePeriodSeconds']));
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const c = await this.application(ctx, em, id);
     assertThat(c.confidential && c.tokenEndpointAuthMethod !== 'private_key_jwt',
-      new ClientError(ClientErrorCode.AUTH_METHOD_INVALID, 'this client does not authenticate with a secret', ['id']));
+      () => new ClientError(ClientErrorCode.AUTH_METHOD_INVALID, 'this client does not authenticate with a secret', ['id']));
     const until = new Date(Date.now() + graceSeconds * 1000);
     const secrets = await em.find(ClientSecret, { tenant: ctx.tenant.id, client: c.id });
     for (const sec of secrets) if (!sec.expiresAt || sec.expiresAt > until) sec.expiresAt = until;

@@ -97,7 +97,7 @@ export class InteractionService {
   /** The facts the authentication engine needs about a pending login (authn flows call this). */
   async loginFacts(tenantId: string, challenge: string): Promise<{ interactionId: string; sessionId: string | null; clientId: string; acrValues: string[]; prompt: string[]; maxAge: number | null; loginHint: string | null; organization: string | null }> {
     const i = await this.byChallenge(tenantEm(this.deps.orm, tenantId), tenantId, 'login', challenge);
-    assertThat(i.state === 'login_pending', new InteractionError(InteractionErrorCode.ALREADY_HANDLED, 'the login challenge has already been answered', ['challenge']));
+    assertThat(i.state === 'login_pending', () => new InteractionError(InteractionErrorCode.ALREADY_HANDLED, 'the login challenge has already been answered', ['challenge']));
     return {
       interactionId: i.id, sessionId: i.sessionId ?? null, clientId: i.clientId, acrValues: i.request.acrValues ?? [], prompt: i.request.prompt,
       maxAge: i.request.maxAge, loginHint: i.request.loginHint ?? null, organization: i.request.organization ?? null,
@@ -233,9 +233,9 @@ export class InteractionService {
     return this.answer(tenantId, slug, 'consent', challenge, 'acceptConsent', (read) => {
       const i = read!;
       const notRequested = scopes.filter((s) => !i.request.scopes.includes(s));
-      assertThat(!notRequested.length, new InteractionError(InteractionErrorCode.SCOPE_NOT_REQUESTED, `grant_scope contains scopes that were not requested: ${notRequested.join(' ')}`, ['grant_scope']));
+      assertThat(!notRequested.length, () => new InteractionError(InteractionErrorCode.SCOPE_NOT_REQUESTED, `grant_scope contains scopes that were not requested: ${notRequested.join(' ')}`, ['grant_scope']));
       granted = audiences?.length ? audiences : [i.request.audience];
-      assertThat(granted.every((a) => a === i.request.audience), new InteractionError(InteractionErrorCode.AUDIENCE_NOT_ALLOWED, 'grant_access_token_audience may only contain the requested audience', ['grant_access_token_audience']));
+      assertThat(granted.every((a) => a === i.request.audience), () => new InteractionError(InteractionErrorCode.AUDIENCE_NOT_ALLOWED, 'grant_access_token_audience may only contain the requested audience', ['grant_access_token_audience']));
       return {
         state: 'consent_accepted', grantedScopes: scopes, grantedAudience: granted, consentRemember: input.remember ?? false,
         consentRememberFor: input.remember_for ?? null, sessionClaims: input.session ?? null,

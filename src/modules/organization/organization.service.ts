@@ -43,13 +43,13 @@ export function actingUser(ctx: RequestContext): string | null {
 
 function checkName(name: string): string {
   const n = name.trim();
-  assertThat(n.length >= 1 && n.length <= 200 && !hasControlChars(n), new OrganizationError(Code.NAME_INVALID, 'name must be 1-200 characters without control characters', ['input', 'name']));
+  assertThat(n.length >= 1 && n.length <= 200 && !hasControlChars(n), () => new OrganizationError(Code.NAME_INVALID, 'name must be 1-200 characters without control characters', ['input', 'name']));
   return n;
 }
 
 function checkDescription(d: string | null | undefined): string | null {
   if (d == null) return null;
-  assertThat(d.length <= 500 && !hasControlChars(d), new OrganizationError(Code.NAME_INVALID, 'description must be at most 500 characters without control characters', ['input', 'description']));
+  assertThat(d.length <= 500 && !hasControlChars(d), () => new OrganizationError(Code.NAME_INVALID, 'description must be at most 500 characters without control characters', ['input', 'description']));
   return d;
 }
 
@@ -76,20 +76,20 @@ export class OrganizationService {
 
   private async org(em: EntityManager, id: string, field: string[]): Promise<Organization> {
     const o = await em.findOne(Organization, { id });
-    assertThat(o, new OrganizationError(Code.NOT_FOUND, 'organization not found', field));
+    assertThat(o, () => new OrganizationError(Code.NOT_FOUND, 'organization not found', field));
     return o;
   }
 
   private async user(em: EntityManager, id: string, field: string[]): Promise<User> {
     const u = await em.findOne(User, { id });
-    assertThat(u, new OrganizationError(Code.USER_NOT_FOUND, 'user not found', field));
+    assertThat(u, () => new OrganizationError(Code.USER_NOT_FOUND, 'user not found', field));
     return u;
   }
 
   private async roles(em: EntityManager, ids: readonly string[] | null | undefined, field: string[]): Promise<Role[]> {
     const unique = [...new Set(ids ?? [])];
     const roles = unique.length ? await em.find(Role, { id: { $in: unique } }) : [];
-    assertThat(roles.length === unique.length, new OrganizationError(Code.ROLE_NOT_FOUND, 'a role does not exist', field));
+    assertThat(roles.length === unique.length, () => new OrganizationError(Code.ROLE_NOT_FOUND, 'a role does not exist', field));
     return roles;
   }
 
@@ -197,8 +197,8 @@ export class OrganizationService {
     const em = this.fork(ctx);
     const org = await this.org(em, input.organizationId, ['input', 'organizationId']);
     const m = await em.findOne(OrganizationMember, { organization: org.id, user: input.userId });
-    assertThat(m, new OrganizationError(Code.NOT_MEMBER, 'the user is not a member of the organization', ['input', 'userId']));
-    assertThat(org.owner !== input.userId, new OrganizationError(Code.OWNER_CANNOT_LEAVE, 'the owner cannot be removed; transfer ownership first', ['input', 'userId']));
+    assertThat(m, () => new OrganizationError(Code.NOT_MEMBER, 'the user is not a member of the organization', ['input', 'userId']));
+    assertThat(org.owner !== input.userId, () => new OrganizationError(Code.OWNER_CANNOT_LEAVE, 'the owner cannot be removed; transfer ownership first', ['input', 'userId']));
     if (org.pendingOwner === input.userId) org.pendingOwner = null;
     em.remove(m);
     this.event(em, ctx, 'Organization.Member.Removed', org.id, { userId: input.userId });
@@ -211,7 +211,7 @@ export class OrganizationService {
     const em = this.fork(ctx);
     const org = await this.org(em, input.organizationId, ['input', 'organizationId']);
     const m = await em.findOne(OrganizationMember, { organization: org.id, user: input.userId });
-    assertThat(m, new OrganizationError(Code.NOT_MEMBER, 'the user is not a member of the organization', ['input', 'userId']));
+    assertThat(m, () => new OrganizationError(Code.NOT_MEMBER, 'the user is not a member of the organization', ['input', 'userId']));
     const roles = await this.roles(em, input.roleIds, ['input', 'roleIds']);
     const current = await em.find(OrganizationMemberRole, { member: m.id });
     const want = new Set(roles.map((r) => r.id));
@@ -235,10 +235,10 @@ export class OrganizationService {
    */
   async invitationCreate(ctx: RequestContext, input: InvitationCreateInput): Promise<{ invitation: OrganizationInvitation; token: string }> {
     const email = normaliseEmail(input.email);
-    assertThat(EMAIL.test(email) && !hasControlChars(email), new OrganizationError(Code.EMAIL_INVALID, 'email is not a valid address', ['input', 'email']));
+    assertThat(EMAIL.test(email) && !hasControlChars(email), () => new OrganizationError(Code.EMAIL_INVALID, 'email is not a valid address', ['input', 'email']));
     const ttl = input.expiresInSeconds ?? DEFAULT_INVITATION_TTL_SECONDS;
     assertThat(Number.isInteger(ttl) && ttl >= 60 && ttl <= MAX_INVITATION_TTL_SECONDS,
-      new OrganizationError(Code.EXPIRY_INVALID, `expiresInSeconds must be 60-${MAX_INVITATION_TTL_SECONDS}`, ['input', 'expiresInSeconds']));
+      () => new OrganizationError(Code.EXPIRY_INVALID, `expiresInSeconds must be 60-${MAX_INVITATION_TTL_SECONDS}`, ['input', 'expiresInSeconds']));
     const em = this.fork(ctx);
     const org = await this.org(em, input.organizationId, ['input', 'organizationId']);
     const roles = await this.roles(em, input.roleIds, ['input', 'roleIds']);
@@ -267,12 +267,12 @@ export class OrganizationService {
   async invitationAccept(ctx: RequestContext, input: { token: string; userId: string }): Promise<OrganizationInvitation> {
     const em = this.fork(ctx);
     const inv = input.token.length <= 200 ? await em.findOne(OrganizationInvitation, { tokenHash: sha256Hex(input.token) }) : null;
-    assertThat(inv, new OrganizationError(Code.INVITATION_NOT_FOUND, 'invitation not found', ['input', 'token']));
+    assertThat(inv, () => new OrganizationError(Code.INVITATION_NOT_FOUND, 'invitation not found', ['input', 'token']));
     const status = invitationStatus(inv);
-    assertThat(status !== 'expired', new OrganizationError(Code.INVITATION_EXPIRED, 'the invitation has expired', ['input', 'token']));
-    assertThat(status === 'pending', new OrganizationError(Code.INVITATION_NOT_PENDING, `the invitation was already ${status}`, ['input', 'token']));
+    assertThat(status !== 'expired', () => new OrganizationError(Code.INVITATION_EXPIRED, 'the invitation has expired', ['input', 'token']));
+    assertThat(status === 'pending', () => new OrganizationError(Code.INVITATION_NOT_PENDING, `the invitation was already ${status}`, ['input', 'token']));
     const user = await this.user(em, input.userId, ['input', 'userId']);
-    assertThat(user.email === inv.email, new OrganizationError(Code.INVITATION_EMAIL_MISMATCH, 'the invitation was sent to another email address', ['input', 'userId']));
+    assertThat(user.email === inv.email, () => new OrganizationError(Code.INVITATION_EMAIL_MISMATCH, 'the invitation was sent to another email address', ['input', 'userId']));
     const roles = await em.find(Role, { id: { $in: inv.roleIds } });
     inv.status = 'accepted';
     inv.acceptedBy = user.id;
@@ -286,9 +286,9 @@ export class OrganizationService {
   async invitationRevoke(ctx: RequestContext, id: string): Promise<OrganizationInvitation> {
     const em = this.fork(ctx);
     const inv = await em.findOne(OrganizationInvitation, { id });
-    assertThat(inv, new OrganizationError(Code.INVITATION_NOT_FOUND, 'invitation not found', ['id']));
+    assertThat(inv, () => new OrganizationError(Code.INVITATION_NOT_FOUND, 'invitation not found', ['id']));
     const status = invitationStatus(inv);
-    assertThat(status === 'pending', new OrganizationError(Code.INVITATION_NOT_PENDING, `the invitation was already ${status}`, ['id']));
+    assertThat(status === 'pending', () => new OrganizationError(Code.INVITATION_NOT_PENDING, `the invitation was already ${status}`, ['id']));
     inv.status = 'revoked';
     this.event(em, ctx, 'Organization.Invitation.Revoked', inv.organization, { invitationId: inv.id, changes: { status: { before: 'pending', after: 'revoked' } } });
     await this.commit(em);
@@ -304,7 +304,7 @@ export class OrganizationService {
   /** Claims a domain; returns the TXT value to publish. Emits Organization.Domain.Added. */
   async domainAdd(ctx: RequestContext, input: { organizationId: string; domain: string }): Promise<OrganizationDomain> {
     const domain = input.domain.trim().toLowerCase().replace(/\.$/, '');
-    assertThat(DOMAIN.test(domain), new OrganizationError(Code.DOMAIN_INVALID, 'domain must be a DNS name such as example.com', ['input', 'domain']));
+    assertThat(DOMAIN.test(domain), () => new OrganizationError(Code.DOMAIN_INVALID, 'domain must be a DNS name such as example.com', ['input', 'domain']));
     const em = this.fork(ctx);
     const org = await this.org(em, input.organizationId, ['input', 'organizationId']);
     const taken = () => new OrganizationError(Code.DOMAIN_TAKEN, `domain "${domain}" is already claimed in this tenant`, ['input', 'domain']);
@@ -322,7 +322,7 @@ export class OrganizationService {
   async domainVerify(ctx: RequestContext, id: string): Promise<OrganizationDomain> {
     const em = this.fork(ctx);
     const d = await em.findOne(OrganizationDomain, { id });
-    assertThat(d, new OrganizationError(Code.DOMAIN_NOT_FOUND, 'domain not found', ['id']));
+    assertThat(d, () => new OrganizationError(Code.DOMAIN_NOT_FOUND, 'domain not found', ['id']));
     if (d.verifiedAt) return d;
     d.verifiedAt = new Date();
     this.event(em, ctx, 'Organization.Domain.Verified', d.organization, { domainId: d.id, domain: d.domain, changes: { verifiedAt: { before: null, after: d.verifiedAt.toISOString() } } });
@@ -334,7 +334,7 @@ export class OrganizationService {
   async domainRemove(ctx: RequestContext, id: string): Promise<string> {
     const em = this.fork(ctx);
     const d = await em.findOne(OrganizationDomain, { id });
-    assertThat(d, new OrganizationError(Code.DOMAIN_NOT_FOUND, 'domain not found', ['id']));
+    assertThat(d, () => new OrganizationError(Code.DOMAIN_NOT_FOUND, 'domain not found', ['id']));
     em.remove(d);
     this.event(em, ctx, 'Organization.Domain.Removed', d.organization, { domainId: d.id, domain: d.domain });
     await this.commit(em);
@@ -355,10 +355,10 @@ export class OrganizationService {
     const em = this.fork(ctx);
     const org = await this.org(em, input.organizationId, ['input', 'organizationId']);
     const caller = actingUser(ctx);
-    assertThat(caller === null || caller === org.owner, new OrganizationError(Code.NOT_OWNER, 'only the current owner may offer ownership', ['input', 'organizationId']));
-    assertThat(input.newOwnerId !== org.owner, new OrganizationError(Code.ALREADY_MEMBER, 'the user already owns the organization', ['input', 'newOwnerId']));
+    assertThat(caller === null || caller === org.owner, () => new OrganizationError(Code.NOT_OWNER, 'only the current owner may offer ownership', ['input', 'organizationId']));
+    assertThat(input.newOwnerId !== org.owner, () => new OrganizationError(Code.ALREADY_MEMBER, 'the user already owns the organization', ['input', 'newOwnerId']));
     assertThat(await em.findOne(OrganizationMember, { organization: org.id, user: input.newOwnerId }),
-      new OrganizationError(Code.NOT_MEMBER, 'ownership can only be offered to a member of the organization', ['input', 'newOwnerId']));
+      () => new OrganizationError(Code.NOT_MEMBER, 'ownership can only be offered to a member of the organization', ['input', 'newOwnerId']));
     const before = org.pendingOwner ?? null;
     org.pendingOwner = input.newOwnerId;
     this.event(em, ctx, 'Organization.Ownership.Offered', org.id, { fromUserId: org.owner ?? null, toUserId: input.newOwnerId, changes: { pendingOwner: { before, after: input.newOwnerId } } });
@@ -375,7 +375,7 @@ export class OrganizationService {
     const org = await this.org(em, input.organizationId, ['input', 'organizationId']);
     const caller = actingUser(ctx);
     assertThat(org.pendingOwner && org.pendingOwner === input.userId && (caller === null || caller === input.userId),
-      new OrganizationError(Code.NO_PENDING_TRANSFER, 'ownership of this organization was not offered to this user', ['input', 'userId']));
+      () => new OrganizationError(Code.NO_PENDING_TRANSFER, 'ownership of this organization was not offered to this user', ['input', 'userId']));
     const from = org.owner ?? null;
     org.owner = input.userId;
     org.pendingOwner = null;

@@ -55,7 +55,7 @@ export class OutboundPolicyService {
     assertThat(next.requestTimeoutSeconds >= 1 && next.requestTimeoutSeconds <= 30, bad('requestTimeoutSeconds', 'requestTimeoutSeconds must be between 1 and 30'));
     const operator = isPlatformAdmin(ctx, this.deps.systemTenantId());
     for (const f of BLOCK_FLAGS) {
-      assertThat(next[f] || operator || before[f] === next[f], new OutboundPolicyError(OutboundPolicyErrorCode.RELAXATION_FORBIDDEN,
+      assertThat(next[f] || operator || before[f] === next[f], () => new OutboundPolicyError(OutboundPolicyErrorCode.RELAXATION_FORBIDDEN,
         `only a platform operator may turn ${f} off`, ['input', f]));
     }
     next.disableRedirects = true;

@@ -46,19 +46,19 @@ type Changes = Record<string, { before: unknown; after: unknown }>;
 function checkName(name: string, field: string[], max = 100): string {
   const n = name.trim();
   assertThat(n.length >= 1 && n.length <= max && !hasControlChars(n),
-    new RbacError(RbacErrorCode.NAME_INVALID, `name must be 1-${max} characters without control characters`, field));
+    () => new RbacError(RbacErrorCode.NAME_INVALID, `name must be 1-${max} characters without control characters`, field));
   return n;
 }
 
 function checkDescription(d: string | null | undefined, field: string[]): string | null {
   if (d == null) return null;
-  assertThat(d.length <= 500 && !hasControlChars(d), new RbacError(RbacErrorCode.NAME_INVALID, 'description must be at most 500 characters without control characters', field));
+  assertThat(d.length <= 500 && !hasControlChars(d), () => new RbacError(RbacErrorCode.NAME_INVALID, 'description must be at most 500 characters without control characters', field));
   return d;
 }
 
 function checkScope(scope: string, field: string[]): string {
-  assertThat(NQCHAR_SCOPE.test(scope), new RbacError(RbacErrorCode.SCOPE_INVALID, 'scope must be 1-200 printable characters without spaces, quotes or backslashes (RFC 6749 §3.3)', field));
-  assertThat(!RESERVED_SCOPES.has(scope), new RbacError(RbacErrorCode.SCOPE_INVALID, `scope "${scope}" is reserved for OpenID Connect`, field));
+  assertThat(NQCHAR_SCOPE.test(scope), () => new RbacError(RbacErrorCode.SCOPE_INVALID, 'scope must be 1-200 printable characters without spaces, quotes or backslashes (RFC 6749 §3.3)', field));
+  assertThat(!RESERVED_SCOPES.has(scope), () => new RbacError(RbacErrorCode.SCOPE_INVALID, `scope "${scope}" is reserved for OpenID Connect`, field));
   return scope;
 }
 
@@ -90,10 +90,10 @@ export class RbacService {
     const identifier = input.identifier.trim();
     let ok = identifier.length <= 2000 && !identifier.includes('#');
     try { new URL(identifier); } catch { ok = false; }
-    assertThat(ok, new RbacError(RbacErrorCode.IDENTIFIER_INVALID, 'identifier must be an absolute URI without a fragment (RFC 8707 §2)', ['input', 'identifier']));
+    assertThat(ok, () => new RbacError(RbacErrorCode.IDENTIFIER_INVALID, 'identifier must be an absolute URI without a fragment (RFC 8707 §2)', ['input', 'identifier']));
     const name = checkName(input.name, ['input', 'name'], 200);
     const scopes = (input.permissions ?? []).map((p, i) => ({ scope: checkScope(p.scope, ['input', 'permissions', String(i), 'scope']), description: checkDescription(p.description, ['input', 'permissions', String(i), 'description']) }));
-    assertThat(new Set(scopes.map((s) => s.scope)).size === scopes.length, new RbacError(RbacErrorCode.SCOPE_TAKEN, 'a scope is listed twice', ['input', 'permissions']));
+    assertThat(new Set(scopes.map((s) => s.scope)).size === scopes.length, () => new RbacError(RbacErrorCode.SCOPE_TAKEN, 'a scope is listed twice', ['input', 'permissions']));
     const em = this.fork(ctx);
     const taken = await em.findOne(ApiResource, { identifier });
     const takenError = () => new RbacError(RbacErrorCode.IDENTIFIER_TAKEN, 'an API resource with this identifier already exists', ['input', 'identifier']);
@@ -128,7 +128,7 @@ export class RbacService {
   async apiResourceDelete(ctx: RequestContext, id: string): Promise<string> {
     const em = this.fork(ctx);
     const api = await em.findOne(ApiResource, { id });
-    assertThat(api, new RbacError(RbacErrorCode.NOT_FOUND, 'API resource not found', ['id']));
+    assertThat(api, () => new RbacError(RbacErrorCode.NOT_FOUND, 'API resource not found', ['id']));
     this.event(em, ctx, 'ApiResource.Deleted', { type: 'ApiResource', id }, { apiResourceId: id, identifier: api.identifier });
     em.remove(api);
     await this.commit(em);
@@ -141,7 +141,7 @@ export class RbacService {
     const description = checkDescription(input.description, ['input', 'description']);
     const em = this.fork(ctx);
     const api = await em.findOne(ApiResource, { id: input.apiResourceId });
-    assertThat(api, new RbacError(RbacErrorCode.NOT_FOUND, 'API resource not found', ['input', 'apiResourceId']));
+    assertThat(api, () => new RbacError(RbacErrorCode.NOT_FOUND, 'API resource not found', ['input', 'apiResourceId']));
     const takenError = () => new RbacError(RbacErrorCode.SCOPE_TAKEN, `the API already defines scope "${scope}"`, ['input', 'scope']);
     assertThat(!(await em.findOne(Permission, { apiResource: api.id, scope })), takenError);
     const perm = em.create(Permission, { id: uuid(), tenant: ctx.tenant.id, apiResource: api.id, scope, description });
@@ -154,7 +154,7 @@ export class RbacService {
   async permissionRemove(ctx: RequestContext, id: string): Promise<string> {
     const em = this.fork(ctx);
     const perm = await em.findOne(Permission, { id });
-    assertThat(perm, new RbacError(RbacErrorCode.PERMISSION_NOT_FOUND, 'permission not found', ['id']));
+    assertThat(perm, () => new RbacError(RbacErrorCode.PERMISSION_NOT_FOUND, 'permission not found', ['id']));
     this.event(em, ctx, 'ApiResource.Permission.Removed', { type: 'ApiResource', id: perm.apiResource }, { apiResourceId: perm.apiResource, permissionId: id, scope: perm.scope });
     em.remove(perm);
     await this.commit(em);
@@ -182,7 +182,7 @@ export class RbacService {
   private async loadPermissions(em: EntityManager, ids: string[], field: string[]): Promise<Permission[]> {
     const unique = [...new Set(ids)];
     const perms = unique.length ? await em.find(Permission, { id: { $in: unique } }) : [];
-    assertThat(perms.length === unique.length, new RbacError(RbacErrorCode.PERMISSION_NOT_FOUND, 'a permission does not exist', field));
+    assertThat(perms.length === unique.length, () => new RbacError(RbacErrorCode.PERMISSION_NOT_FOUND, 'a permission does not exist', field));
     return perms;
   }
 
@@ -205,7 +205,7 @@ export class RbacService {
   async roleUpdate(ctx: RequestContext, id: string, input: RoleUpdateInput): Promise<Role> {
     const em = this.fork(ctx);
     const role = await em.findOne(Role, { id });
-    assertThat(role, new RbacError(RbacErrorCode.NOT_FOUND, 'role not found', ['id']));
+    assertThat(role, () => new RbacError(RbacErrorCode.NOT_FOUND, 'role not found', ['id']));
     const changes: Changes = {};
     if (input.name != null) {
       const name = checkName(input.name, ['input', 'name']);
@@ -228,7 +228,7 @@ export class RbacService {
   async rolePermissionsSet(ctx: RequestContext, id: string, permissionIds: string[]): Promise<Role> {
     const em = this.fork(ctx);
     const role = await em.findOne(Role, { id });
-    assertThat(role, new RbacError(RbacErrorCode.NOT_FOUND, 'role not found', ['input', 'roleId']));
+    assertThat(role, () => new RbacError(RbacErrorCode.NOT_FOUND, 'role not found', ['input', 'roleId']));
     const perms = await this.loadPermissions(em, permissionIds, ['input', 'permissionIds']);
     const current = await em.find(RolePermission, { role: id });
     const want = new Set(perms.map((p) => p.id));
@@ -252,7 +252,7 @@ export class RbacService {
   async roleDelete(ctx: RequestContext, id: string): Promise<string> {
     const em = this.fork(ctx);
     const role = await em.findOne(Role, { id });
-    assertThat(role, new RbacError(RbacErrorCode.NOT_FOUND, 'role not found', ['id']));
+    assertThat(role, () => new RbacError(RbacErrorCode.NOT_FOUND, 'role not found', ['id']));
     this.event(em, ctx, 'Role.Deleted', { type: 'Role', id }, { roleId: id, name: role.name });
     em.remove(role);
     await this.commit(em);
@@ -280,14 +280,14 @@ export class RbacService {
 
   /** Gives a role to a user or a group. Emits Role.Assigned. */
   async roleAssign(ctx: RequestContext, input: { roleId: string; userId?: string | null; groupId?: string | null }): Promise<Role> {
-    assertThat(Boolean(input.userId) !== Boolean(input.groupId), new RbacError(RbacErrorCode.TARGET_INVALID, 'name exactly one of userId and groupId', ['input']));
+    assertThat(Boolean(input.userId) !== Boolean(input.groupId), () => new RbacError(RbacErrorCode.TARGET_INVALID, 'name exactly one of userId and groupId', ['input']));
     const em = this.fork(ctx);
     const role = await em.findOne(Role, { id: input.roleId });
-    assertThat(role, new RbacError(RbacErrorCode.NOT_FOUND, 'role not found', ['input', 'roleId']));
+    assertThat(role, () => new RbacError(RbacErrorCode.NOT_FOUND, 'role not found', ['input', 'roleId']));
     if (input.userId) {
-      assertThat(await em.findOne(User, { id: input.userId }), new RbacError(RbacErrorCode.USER_NOT_FOUND, 'user not found', ['input', 'userId']));
+      assertThat(await em.findOne(User, { id: input.userId }), () => new RbacError(RbacErrorCode.USER_NOT_FOUND, 'user not found', ['input', 'userId']));
     } else {
-      assertThat(await em.findOne(Group, { id: input.groupId! }), new RbacError(RbacErrorCode.NOT_FOUND, 'group not found', ['input', 'groupId']));
+      assertThat(await em.findOne(Group, { id: input.groupId! }), () => new RbacError(RbacErrorCode.NOT_FOUND, 'group not found', ['input', 'groupId']));
     }
     const where = input.userId ? { role: role.id, user: input.userId } : { role: role.id, group: input.groupId! };
     const dup = () => new RbacError(RbacErrorCode.ALREADY_ASSIGNED, `the ${input.userId ? 'user' : 'group'} already has this role`, ['input', input.userId ? 'userId' : 'groupId']);
@@ -300,12 +300,12 @@ export class RbacService {
 
   /** Takes a role from a user or a group. Emits Role.Unassigned. */
   async roleUnassign(ctx: RequestContext, input: { roleId: string; userId?: string | null; groupId?: string | null }): Promise<Role> {
-    assertThat(Boolean(input.userId) !== Boolean(input.groupId), new RbacError(RbacErrorCode.TARGET_INVALID, 'name exactly one of userId and groupId', ['input']));
+    assertThat(Boolean(input.userId) !== Boolean(input.groupId), () => new RbacError(RbacErrorCode.TARGET_INVALID, 'name exactly one of userId and groupId', ['input']));
     const em = this.fork(ctx);
     const role = await em.findOne(Role, { id: input.roleId });
-    assertThat(role, new RbacError(RbacErrorCode.NOT_FOUND, 'role not found', ['input', 'roleId']));
+    assertThat(role, () => new RbacError(RbacErrorCode.NOT_FOUND, 'role not found', ['input', 'roleId']));
     const row = await em.findOne(RoleAssignment, input.userId ? { role: role.id, user: input.userId } : { role: role.id, group: input.groupId! });
-    assertThat(row, new RbacError(RbacErrorCode.NOT_ASSIGNED, `the ${input.userId ? 'user' : 'group'} does not have this role`, ['input', input.userId ? 'userId' : 'groupId']));
+    assertThat(row, () => new RbacError(RbacErrorCode.NOT_ASSIGNED, `the ${input.userId ? 'user' : 'group'} does not have this role`, ['input', input.userId ? 'userId' : 'groupId']));
     em.remove(row);
     this.event(em, ctx, 'Role.Unassigned', { type: 'Role', id: role.id }, { roleId: role.id, name: role.name, ...(input.userId ? { userId: input.userId } : { groupId: input.groupId }) });
     await this.commit(em);
@@ -318,10 +318,10 @@ export class RbacService {
    * assigned. Emits Role.Assigned per assigned user.
    */
   async roleAssignBulk(ctx: RequestContext, roleId: string, userIds: Array<string | null>): Promise<{ role: Role; results: BulkItemResult[] }> {
-    assertThat(userIds.length >= 1 && userIds.length <= MAX_BULK_ASSIGN, new RbacError(RbacErrorCode.TOO_MANY, `name 1-${MAX_BULK_ASSIGN} users`, ['input', 'userIds']));
+    assertThat(userIds.length >= 1 && userIds.length <= MAX_BULK_ASSIGN, () => new RbacError(RbacErrorCode.TOO_MANY, `name 1-${MAX_BULK_ASSIGN} users`, ['input', 'userIds']));
     const em = this.fork(ctx);
     const role = await em.findOne(Role, { id: roleId });
-    assertThat(role, new RbacError(RbacErrorCode.NOT_FOUND, 'role not found', ['input', 'roleId']));
+    assertThat(role, () => new RbacError(RbacErrorCode.NOT_FOUND, 'role not found', ['input', 'roleId']));
     const ids = [...new Set(userIds.filter((u): u is string => u !== null))];
     const users = new Set(ids.length ? (await em.find(User, { id: { $in: ids } }, { fields: ['id'] as never })).map((u) => u.id) : []);
     const had = new Set(ids.length ? (await em.find(RoleAssignment, { role: roleId, user: { $in: ids } })).map((a) => a.user!) : []);
@@ -358,7 +358,7 @@ export class RbacService {
   async groupDelete(ctx: RequestContext, id: string): Promise<string> {
     const em = this.fork(ctx);
     const group = await em.findOne(Group, { id });
-    assertThat(group, new RbacError(RbacErrorCode.NOT_FOUND, 'group not found', ['id']));
+    assertThat(group, () => new RbacError(RbacErrorCode.NOT_FOUND, 'group not found', ['id']));
     this.event(em, ctx, 'Group.Deleted', { type: 'Group', id }, { groupId: id, name: group.name });
     em.remove(group);
     await this.commit(em);
@@ -382,20 +382,20 @@ export class RbacService {
    * other groups. Emits Group.Member.Added.
    */
   async groupMemberAdd(ctx: RequestContext, input: { groupId: string; userId?: string | null; memberGroupId?: string | null }): Promise<Group> {
-    assertThat(Boolean(input.userId) !== Boolean(input.memberGroupId), new RbacError(RbacErrorCode.TARGET_INVALID, 'name exactly one of userId and memberGroupId', ['input']));
+    assertThat(Boolean(input.userId) !== Boolean(input.memberGroupId), () => new RbacError(RbacErrorCode.TARGET_INVALID, 'name exactly one of userId and memberGroupId', ['input']));
     const em = this.fork(ctx);
     const group = await em.findOne(Group, { id: input.groupId });
-    assertThat(group, new RbacError(RbacErrorCode.NOT_FOUND, 'group not found', ['input', 'groupId']));
+    assertThat(group, () => new RbacError(RbacErrorCode.NOT_FOUND, 'group not found', ['input', 'groupId']));
     if (input.userId) {
-      assertThat(await em.findOne(User, { id: input.userId }), new RbacError(RbacErrorCode.USER_NOT_FOUND, 'user not found', ['input', 'userId']));
+      assertThat(await em.findOne(User, { id: input.userId }), () => new RbacError(RbacErrorCode.USER_NOT_FOUND, 'user not found', ['input', 'userId']));
     } else {
       const child = input.memberGroupId!;
-      assertThat(await em.findOne(Group, { id: child }), new RbacError(RbacErrorCode.NOT_FOUND, 'group not found', ['input', 'memberGroupId']));
+      assertThat(await em.findOne(Group, { id: child }), () => new RbacError(RbacErrorCode.NOT_FOUND, 'group not found', ['input', 'memberGroupId']));
       const cycle = () => new RbacError(RbacErrorCode.GROUP_CYCLE, 'adding this group would make a group contain itself', ['input', 'memberGroupId']);
       assertThat(child !== group.id, cycle);
       const above = await this.ancestors(em, group.id);
       assertThat(!above.has(child), cycle);
-      assertThat(above.size < MAX_GROUP_DEPTH, new RbacError(RbacErrorCode.GROUP_CYCLE, `groups may be nested at most ${MAX_GROUP_DEPTH} deep`, ['input', 'groupId']));
+      assertThat(above.size < MAX_GROUP_DEPTH, () => new RbacError(RbacErrorCode.GROUP_CYCLE, `groups may be nested at most ${MAX_GROUP_DEPTH} deep`, ['input', 'groupId']));
     }
     const where = input.userId ? { group: group.id, user: input.userId } : { group: group.id, memberGroup: input.memberGroupId! };
     const dup = () => new RbacError(RbacErrorCode.ALREADY_MEMBER, `the ${input.userId ? 'user' : 'group'} is already a member of this group`, ['input', input.userId ? 'userId' : 'memberGroupId']);
@@ -409,12 +409,12 @@ export class RbacService {
 
   /** Emits Group.Member.Removed. */
   async groupMemberRemove(ctx: RequestContext, input: { groupId: string; userId?: string | null; memberGroupId?: string | null }): Promise<Group> {
-    assertThat(Boolean(input.userId) !== Boolean(input.memberGroupId), new RbacError(RbacErrorCode.TARGET_INVALID, 'name exactly one of userId and memberGroupId', ['input']));
+    assertThat(Boolean(input.userId) !== Boolean(input.memberGroupId), () => new RbacError(RbacErrorCode.TARGET_INVALID, 'name exactly one of userId and memberGroupId', ['input']));
     const em = this.fork(ctx);
     const group = await em.findOne(Group, { id: input.groupId });
-    assertThat(group, new RbacError(RbacErrorCode.NOT_FOUND, 'group not found', ['input', 'groupId']));
+    assertThat(group, () => new RbacError(RbacErrorCode.NOT_FOUND, 'group not found', ['input', 'groupId']));
     const row = await em.findOne(GroupMember, input.userId ? { group: group.id, user: input.userId } : { group: group.id, memberGroup: input.memberGroupId! });
-    assertThat(row, new RbacError(RbacErrorCode.NOT_MEMBER, `the ${input.userId ? 'user' : 'group'} is not a member of this group`, ['input', input.userId ? 'userId' : 'memberGroupId']));
+    assertThat(row, () => new RbacError(RbacErrorCode.NOT_MEMBER, `the ${input.userId ? 'user' : 'group'} is not a member of this group`, ['input', input.userId ? 'userId' : 'memberGroupId']));
     em.remove(row);
     group.updatedAt = new Date();
     this.event(em, ctx, 'Group.Member.Removed', { type: 'Group', id: group.id }, { groupId: group.id, ...(input.userId ? { userId: input.userId } : { memberGroupId: input.memberGroupId }) });

@@ -118,13 +118,13 @@ export class TenantService {
   async create(ctx: RequestContext, input: TenantCreateInput): Promise<TenantCreated> {
     const slug = input.slug.trim();
     const name = input.name.trim();
-    assertThat(SLUG_PATTERN.test(slug), new TenantError(TenantErrorCode.SLUG_INVALID,
+    assertThat(SLUG_PATTERN.test(slug), () => new TenantError(TenantErrorCode.SLUG_INVALID,
       'slug must be 2-63 lowercase letters, digits or inner hyphens', ['input', 'slug']));
-    assertThat(name.length >= 1 && name.length <= 200 && !hasControlChars(name), new TenantError(TenantErrorCode.NAME_INVALID,
+    assertThat(name.length >= 1 && name.length <= 200 && !hasControlChars(name), () => new TenantError(TenantErrorCode.NAME_INVALID,
       'name must be 1-200 characters without control characters', ['input', 'name']));
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const taken = await em.findOne(Tenant, { slug });
-    assertThat(!taken, new TenantError(TenantErrorCode.SLUG_TAKEN, `slug "${slug}" is already taken`, ['input', 'slug']));
+    assertThat(!taken, () => new TenantError(TenantErrorCode.SLUG_TAKEN, `slug "${slug}" is already taken`, ['input', 'slug']));
     const tenant = em.create(Tenant, { id: uuid(), slug, name, isSystem: false });
     await this.deps.signingKeys.createInitialKeys(em, tenant.id);
     let managementClient: TenantCreated['managementClient'];
@@ -162,11 +162,11 @@ export class TenantService {
   async update(ctx: RequestContext, id: string, input: TenantUpdateInput): Promise<Tenant> {
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const tenant = this.canSee(ctx, id) ? await em.findOne(Tenant, { id }) : null;
-    assertThat(tenant, new TenantError(TenantErrorCode.NOT_FOUND, 'tenant not found', ['id']));
+    assertThat(tenant, () => new TenantError(TenantErrorCode.NOT_FOUND, 'tenant not found', ['id']));
     const changes: Record<string, { before: unknown; after: unknown }> = {};
     if (input.name != null) {
       const name = input.name.trim();
-      assertThat(name.length >= 1 && name.length <= 200 && !hasControlChars(name), new TenantError(TenantErrorCode.NAME_INVALID,
+      assertThat(name.length >= 1 && name.length <= 200 && !hasControlChars(name), () => new TenantError(TenantErrorCode.NAME_INVALID,
         'name must be 1-200 characters without control characters', ['input', 'name']));
       if (name !== tenant.name) changes.name = { before: tenant.name, after: name };
       tenant.name = name;
@@ -296,10 +296,10 @@ export class TenantService {
   async delete(ctx: RequestContext, id: string): Promise<string> {
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const tenant = this.canSee(ctx, id) ? await em.findOne(Tenant, { id }) : null;
-    assertThat(tenant, new TenantError(TenantErrorCode.NOT_FOUND, 'tenant not found', ['id']));
-    assertThat(!tenant.isSystem, new TenantError(TenantErrorCode.SYSTEM_TENANT_PROTECTED, 'the system tenant cannot be deleted', ['id']));
+    assertThat(tenant, () => new TenantError(TenantErrorCode.NOT_FOUND, 'tenant not found', ['id']));
+    assertThat(!tenant.isSystem, () => new TenantError(TenantErrorCode.SYSTEM_TENANT_PROTECTED, 'the system tenant cannot be deleted', ['id']));
     assertThat(tenant.id !== ctx.tenant.id || ctx.actor.tenantId !== tenant.id,
-      new TenantError(TenantErrorCode.SYSTEM_TENANT_PROTECTED, 'a tenant cannot delete itself', ['id']));
+      () => new TenantError(TenantErrorCode.SYSTEM_TENANT_PROTECTED, 'a tenant cannot delete itself', ['id']));
     await em.transactional(async (tx) => {
       recordEvent(tx as EntityManager, {
         tenantId: ctx.actor.tenantId, type: 'Tenant.Deleted', actor: ctx.actor, requestId: ctx.requestId,

@@ -135,7 +135,7 @@ export class UserService {
 
   private checkEmail(raw: string): string {
     const email = normaliseEmail(raw);
-    assertThat(EMAIL.test(email) && !hasControlChars(email), new UserError(UserErrorCode.EMAIL_INVALID, 'email is not a valid address', ['input', 'email']));
+    assertThat(EMAIL.test(email) && !hasControlChars(email), () => new UserError(UserErrorCode.EMAIL_INVALID, 'email is not a valid address', ['input', 'email']));
     return email;
   }
 
@@ -171,7 +171,7 @@ export class UserService {
     const passwordHash = input.password != null ? await this.checkPassword(ctx, input.password, ['input', 'password']) : null;
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const exists = await em.findOne(User, { tenant: ctx.tenant.id, email });
-    assertThat(!exists, new UserError(UserErrorCode.EMAIL_TAKEN, 'a user with this email already exists', ['input', 'email']));
+    assertThat(!exists, () => new UserError(UserErrorCode.EMAIL_TAKEN, 'a user with this email already exists', ['input', 'email']));
     const user = this.newUser(em, ctx, email, 'active', profile, { emailVerified: input.emailVerified ?? false, passwordHash });
     this.event(em, ctx, 'User.Created', user.id, { email, passwordSet: passwordHash != null });
     await this.flushUnique(em);
@@ -185,10 +185,10 @@ export class UserService {
     const profile = validateProfile(input);
     const acceptUrl = httpUrl(input.acceptUrl, 'acceptUrl');
     const ttl = input.expiresIn ?? INVITATION_TTL;
-    assertThat(Number.isInteger(ttl) && ttl >= 300 && ttl <= 30 * 86_400, new UserError(UserErrorCode.PROFILE_INVALID, 'expiresIn must be 300-2592000 seconds', ['input', 'expiresIn']));
+    assertThat(Number.isInteger(ttl) && ttl >= 300 && ttl <= 30 * 86_400, () => new UserError(UserErrorCode.PROFILE_INVALID, 'expiresIn must be 300-2592000 seconds', ['input', 'expiresIn']));
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const exists = await em.findOne(User, { tenant: ctx.tenant.id, email });
-    assertThat(!exists, new UserError(UserErrorCode.EMAIL_TAKEN, 'a user with this email already exists', ['input', 'email']));
+    assertThat(!exists, () => new UserError(UserErrorCode.EMAIL_TAKEN, 'a user with this email already exists', ['input', 'email']));
     const user = this.newUser(em, ctx, email, 'invited', profile);
     const { token, row } = this.newToken(em, ctx, user.id, 'invitation', ttl);
     this.event(em, ctx, 'User.Created', user.id, { email, passwordSet: false });
@@ -267,7 +267,7 @@ export class UserService {
     };
     if (email !== undefined && email !== user.email) {
       const taken = await em.findOne(User, { email, id: { $ne: id } });
-      assertThat(!taken, new UserError(UserErrorCode.EMAIL_TAKEN, 'a user with this email already exists', ['input', 'email']));
+      assertThat(!taken, () => new UserError(UserErrorCode.EMAIL_TAKEN, 'a user with this email already exists', ['input', 'email']));
       set('email', email);
       set('emailVerified', input.emailVerified ?? false);
     } else if (input.emailVerified != null) {
@@ -348,7 +348,7 @@ export class UserService {
   // ---- status changes, one or many (bulk: a few statements whatever the number of ids) ----
 
   private async loadMany(tx: EntityManager, items: readonly BulkItem[]): Promise<{ found: User[]; problems: BulkProblem[] }> {
-    assertThat(items.length <= MAX_BULK_IDS, new UserError(UserErrorCode.BULK_LIMIT_EXCEEDED, `at most ${MAX_BULK_IDS} ids per call`, ['input', 'ids']));
+    assertThat(items.length <= MAX_BULK_IDS, () => new UserError(UserErrorCode.BULK_LIMIT_EXCEEDED, `at most ${MAX_BULK_IDS} ids per call`, ['input', 'ids']));
     const uuids = [...new Set(items.map((i) => i.uuid).filter((u): u is string => u != null))];
     const rows = uuids.length ? await tx.find(User, { id: { $in: uuids } }) : [];
     const byId = new Map(rows.map((u) => [u.id, u]));
@@ -475,9 +475,9 @@ export class UserService {
   /** Ends one browser session and queues its back-channel logout. Emits Session.Ended. */
   async revokeSession(ctx: RequestContext, sessionId: string): Promise<SessionView> {
     const session = await this.deps.sessions.findLive(ctx, sessionId);
-    assertThat(session, new UserError(UserErrorCode.SESSION_NOT_FOUND, 'session not found or already ended', ['id']));
+    assertThat(session, () => new UserError(UserErrorCode.SESSION_NOT_FOUND, 'session not found or already ended', ['id']));
     const ended = await this.endSessionsWhere(ctx, { ids: [sessionId] }, 'revoked');
-    assertThat(ended.length, new UserError(UserErrorCode.SESSION_NOT_FOUND, 'session not found or already ended', ['id']));
+    assertThat(ended.length, () => new UserError(UserErrorCode.SESSION_NOT_FOUND, 'session not found or already ended', ['id']));
     return session;
   }
 
@@ -512,7 +512,7 @@ export class UserService {
     const r = await em.transactional(async (tx) => {
       const txm = tx as EntityManager;
       const res = await this.deps.consents.revokeWithTokens(txm, ctx.tenant.id, [userId], clientId);
-      assertThat(res.consents.length || res.families, new UserError(UserErrorCode.CONSENT_NOT_FOUND, 'this user has no consent or tokens for this client', ['clientId']));
+      assertThat(res.consents.length || res.families, () => new UserError(UserErrorCode.CONSENT_NOT_FOUND, 'this user has no consent or tokens for this client', ['clientId']));
       this.event(txm, ctx, 'Consent.Revoked', userId, { clientId, scopes: res.consents[0]?.scopes ?? [], revokedTokenFamilies: res.families });
       await tx.flush();
       return res;

@@ -66,13 +66,13 @@ export class WebhookService {
 
   private async endpointOrFail(ctx: RequestContext, em: EntityManager, id: string): Promise<WebhookEndpoint> {
     const e = await em.findOne(WebhookEndpoint, { id, tenant: ctx.tenant.id });
-    assertThat(e, new WebhookError(WebhookErrorCode.NOT_FOUND, 'webhook endpoint not found', ['id']));
+    assertThat(e, () => new WebhookError(WebhookErrorCode.NOT_FOUND, 'webhook endpoint not found', ['id']));
     return e;
   }
 
   private async checkUrl(ctx: RequestContext, url: string): Promise<string> {
     const trimmed = url.trim();
-    assertThat(trimmed.length > 0 && trimmed.length <= 2048 && !hasControlChars(trimmed), new WebhookError(WebhookErrorCode.URL_INVALID, 'url must be an absolute http(s) URL of at most 2048 characters', ['input', 'url']));
+    assertThat(trimmed.length > 0 && trimmed.length <= 2048 && !hasControlChars(trimmed), () => new WebhookError(WebhookErrorCode.URL_INVALID, 'url must be an absolute http(s) URL of at most 2048 characters', ['input', 'url']));
     const policy = await this.deps.outbound.effective(ctx.em, ctx.tenant.id, 'webhook_delivery');
     try {
       await checkOutboundUrl(trimmed, policy, this.deps.settings);
@@ -89,9 +89,9 @@ export class WebhookService {
   private checkFilter(input: { eventTypes?: string[] | null; categories?: string[] | null }): { eventTypes: string[]; categories: string[] } {
     const eventTypes = [...new Set(input.eventTypes ?? [])];
     const categories = [...new Set(input.categories ?? [])];
-    eventTypes.forEach((t, i) => assertThat(isEventType(t), new WebhookError(WebhookErrorCode.EVENT_TYPE_UNKNOWN,
+    eventTypes.forEach((t, i) => assertThat(isEventType(t), () => new WebhookError(WebhookErrorCode.EVENT_TYPE_UNKNOWN,
       `unknown event type "${t.slice(0, 100)}" (see the eventTypes query)`, ['input', 'eventTypes', String(i)])));
-    categories.forEach((c, i) => assertThat(isEventCategory(c), new WebhookError(WebhookErrorCode.EVENT_TYPE_UNKNOWN,
+    categories.forEach((c, i) => assertThat(isEventCategory(c), () => new WebhookError(WebhookErrorCode.EVENT_TYPE_UNKNOWN,
       `unknown event category "${c.slice(0, 100)}"`, ['input', 'categories', String(i)])));
     return { eventTypes, categories };
   }
@@ -99,7 +99,7 @@ export class WebhookService {
   private checkDescription(d: string | null | undefined): string | null {
     if (d == null) return null;
     const t = d.trim();
-    assertThat(t.length <= 500 && !hasControlChars(t), new WebhookError(WebhookErrorCode.DESCRIPTION_INVALID, 'description must be at most 500 characters without control characters', ['input', 'description']));
+    assertThat(t.length <= 500 && !hasControlChars(t), () => new WebhookError(WebhookErrorCode.DESCRIPTION_INVALID, 'description must be at most 500 characters without control characters', ['input', 'description']));
     return t || null;
   }
 
@@ -120,7 +120,7 @@ export class WebhookService {
     const url = await this.checkUrl(ctx, input.url);
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const count = await em.count(WebhookEndpoint, { tenant: ctx.tenant.id });
-    assertThat(count < MAX_ENDPOINTS_PER_TENANT, new WebhookError(WebhookErrorCode.LIMIT_REACHED, `a tenant may have at most ${MAX_ENDPOINTS_PER_TENANT} webhook endpoints`));
+    assertThat(count < MAX_ENDPOINTS_PER_TENANT, () => new WebhookError(WebhookErrorCode.LIMIT_REACHED, `a tenant may have at most ${MAX_ENDPOINTS_PER_TENANT} webhook endpoints`));
     const id = uuid();
     const secret = generateWebhookSecret();
     const endpoint = em.create(WebhookEndpoint, {
@@ -212,7 +212,7 @@ export class WebhookService {
    */
   async rotateSecret(ctx: RequestContext, id: string, overlapSeconds = DEFAULT_ROTATION_OVERLAP_SECONDS): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
     assertThat(Number.isInteger(overlapSeconds) && overlapSeconds >= 0 && overlapSeconds <= 7 * 86_400,
-      new WebhookError(WebhookErrorCode.DESCRIPTION_INVALID, 'overlapSeconds must be between 0 and 604800', ['overlapSeconds']));
+      () => new WebhookError(WebhookErrorCode.DESCRIPTION_INVALID, 'overlapSeconds must be between 0 and 604800', ['overlapSeconds']));
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const e = await this.endpointOrFail(ctx, em, id);
     const secret = generateWebhookSecret();
@@ -291,9 +291,9 @@ export class WebhookService {
   async redeliver(ctx: RequestContext, deliveryId: string): Promise<WebhookDelivery> {
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const d = await em.findOne(WebhookDelivery, { id: deliveryId, tenant: ctx.tenant.id });
-    assertThat(d && d.eventType !== 'Webhook.Test', new WebhookError(WebhookErrorCode.DELIVERY_NOT_FOUND, 'webhook delivery not found', ['deliveryId']));
+    assertThat(d && d.eventType !== 'Webhook.Test', () => new WebhookError(WebhookErrorCode.DELIVERY_NOT_FOUND, 'webhook delivery not found', ['deliveryId']));
     const e = await this.endpointOrFail(ctx, em, d.endpoint);
-    assertThat(e.enabled, new WebhookError(WebhookErrorCode.ENDPOINT_DISABLED, 'the endpoint is disabled; enable it first', ['deliveryId']));
+    assertThat(e.enabled, () => new WebhookError(WebhookErrorCode.ENDPOINT_DISABLED, 'the endpoint is disabled; enable it first', ['deliveryId']));
     recordTypedEvent(em, {
       tenantId: ctx.tenant.id, type: 'Webhook.Delivery.Redelivered', actor: ctx.actor, requestId: ctx.requestId,
       target: { type: 'WebhookDelivery', id: d.id }, payload: { endpointId: e.id, deliveryId: d.id, eventId: d.eventId },
