@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import pg from 'pg';
 import { createContainer, redisClient } from './app/container.js';
 import type { Config } from './config/env.js';
-import { drainOutbox } from './events/outbox-relay.js';
+import { drainOutbox, RELAY_BATCH_SIZE } from './events/outbox-relay.js';
 import { OUTBOX_CHANNEL } from './events/outbox.js';
 import { systemEm } from './db/tenant-em.js';
 import { expirySweepProcessor } from './jobs/expiry-sweep.processor.js';
@@ -20,6 +20,9 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+
+/** Batches per drain on the LISTEN fast path (each batch relays RELAY_BATCH_SIZE events). */
+const RELAY_MAX_BATCHES = 50;
 /**
  * The worker process: BullMQ workers for the outbox relay and the expiry sweep, their job
  * schedulers, and a LISTEN on the outbox channel that relays within milliseconds of a commit.
@@ -81,7 +84,10 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
       do {
         again = false;
         try {
-          await drainOutbox(systemEm(c.orm), c.redis, 50, relayDeps);
+          // A drain stops after 50 batches to stay bounded; a backlog bigger than that (a burst, or
+          // events committed while no worker ran) goes on at once instead of at the next schedule.
+          const relayed = await drainOutbox(systemEm(c.orm), c.redis, RELAY_MAX_BATCHES, relayDeps);
+          if (relayed >= RELAY_MAX_BATCHES * RELAY_BATCH_SIZE) again = true;
         } catch (err) {
           c.log.warn({ err: (err as Error).message }, 'outbox relay failed; the scheduled relay will retry');
         }

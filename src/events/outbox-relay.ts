@@ -117,13 +117,15 @@ export async function relayOutboxBatch(em: EntityManager, redis: Redis, limit = 
   });
 }
 
-/** Relays until the outbox is empty (or `maxBatches` ran). */
+export const RELAY_BATCH_SIZE = 200;
+
+/** Relays until the outbox is empty (or `maxBatches` ran); returns how many events it relayed. */
 export async function drainOutbox(em: EntityManager, redis: Redis, maxBatches = 50, deps: RelayDeps = {}): Promise<number> {
   let total = 0;
   for (let i = 0; i < maxBatches; i++) {
-    const n = await relayOutboxBatch(em.fork() as EntityManager, redis, 200, deps);
+    const n = await relayOutboxBatch(em.fork() as EntityManager, redis, RELAY_BATCH_SIZE, deps);
     total += n;
-    if (n < 200) break;
+    if (n < RELAY_BATCH_SIZE) break;
   }
   return total;
 }
