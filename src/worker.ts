@@ -4,6 +4,7 @@ import { createContainer, redisClient } from './app/container.js';
 import type { Config } from './config/env.js';
 import { drainOutbox, RELAY_BATCH_SIZE } from './events/outbox-relay.js';
 import { OUTBOX_CHANNEL } from './events/outbox.js';
+import { relayTrigger } from './events/relay-trigger.js';
 import { systemEm } from './db/tenant-em.js';
 import { expirySweepProcessor } from './jobs/expiry-sweep.processor.js';
 import { outboxRelayProcessor } from './jobs/outbox-relay.processor.js';
@@ -75,25 +76,11 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
     w.on('error', (err) => c.log.warn({ queue: w.name, err: err.message }, 'worker error'));
   }
 
-  // Fast path: relay right after each commit that notified the channel; one drain at a time.
-  let draining: Promise<void> | undefined;
-  let again = false;
-  const relayNow = () => {
-    if (draining) { again = true; return; }
-    draining = (async () => {
-      do {
-        again = false;
-        try {
-          // A drain stops after 50 batches to stay bounded; a backlog bigger than that (a burst, or
-          // events committed while no worker ran) goes on at once instead of at the next schedule.
-          const relayed = await drainOutbox(systemEm(c.orm), c.redis, RELAY_MAX_BATCHES, relayDeps);
-          if (relayed >= RELAY_MAX_BATCHES * RELAY_BATCH_SIZE) again = true;
-        } catch (err) {
-          c.log.warn({ err: (err as Error).message }, 'outbox relay failed; the scheduled relay will retry');
-        }
-      } while (again);
-    })().finally(() => { draining = undefined; });
-  };
+  // Fast path: relay right after each commit that notified the channel (relay-trigger.ts).
+  const relay = relayTrigger(
+    () => drainOutbox(systemEm(c.orm), c.redis, RELAY_MAX_BATCHES, relayDeps), RELAY_MAX_BATCHES * RELAY_BATCH_SIZE,
+    (err) => c.log.warn({ err: err.message }, 'outbox relay failed; the scheduled relay will retry'),
+  );
   let listener: pg.Client | undefined;
   let stopping = false;
   const listen = async () => {
@@ -102,11 +89,11 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
     client.on('end', () => {
       if (!stopping) setTimeout(() => listen().catch(() => undefined), 1000);
     });
-    client.on('notification', relayNow);
+    client.on('notification', relay.wake);
     await client.connect();
     await client.query(`listen ${OUTBOX_CHANNEL}`);
     listener = client;
-    relayNow();
+    relay.wake();
   };
   await listen();
   c.log.info('worker started');
@@ -116,7 +103,7 @@ export async function runWorker(config: Config): Promise<RunningWorker> {
       stopping = true;
       // Finish in-flight jobs, then release connections.
       await Promise.all(workers.map((w) => w.close()));
-      await draining;
+      await relay.idle();
       await listener?.end().catch(() => undefined);
       await relayQueue.close();
       await sweepQueue.close();
