@@ -383,7 +383,7 @@ export class AuthnEngine {
     let destination: string;
     if (second) {
       user = await em.findOneOrFail(User, { id: flow.userId!, tenant: r.tenantId });
-      assertThat(channel !== 'magic_link', outOfOrder('a magic link is a first factor'));
+      assertThat(channel !== 'magic_link', () => outOfOrder('a magic link is a first factor'));
       destination = channel === 'email_otp' ? user.email : user.phoneNumber!;
     } else if (channel === 'phone_otp') {
       const phone = str(input.phone_number, 20)?.replace(/[\s()-]/g, '') ?? '';
@@ -437,7 +437,7 @@ export class AuthnEngine {
   async verifyOtp(r: FlowRequest, token: string | null | undefined, input: { code?: unknown }): Promise<StepResult> {
     const flow = await this.loadLogin(r.tenantId, token);
     const tenant = await this.tenant(r.tenantId);
-    assertThat(flow.otp && flow.otp.channel !== 'magic_link', outOfOrder('no code was sent at this step; ask for one first'));
+    assertThat(flow.otp && flow.otp.channel !== 'magic_link', () => outOfOrder('no code was sent at this step; ask for one first'));
     const code = str(input?.code, 12)?.replace(/\s/g, '') ?? '';
     assertThat(/^\d{6}$/.test(code), () => new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter the 6-digit code', ['code']));
     return { view: await this.consumeOtp(r, tenant, flow, this.codeHash(flow.id, code)) };
@@ -507,11 +507,11 @@ export class AuthnEngine {
   private async passkey(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<FlowView> {
     assertThat(this.deps.passkeys, () => new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'passkeys are not available', ['method']));
     const challenge = flow.webauthnChallenge;
-    assertThat(challenge, outOfOrder('ask for passkey options first'));
+    assertThat(challenge, () => outOfOrder('ask for passkey options first'));
     const em = this.em(r.tenantId);
     // The challenge is single use whatever the outcome.
     const taken = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, webauthnChallenge: challenge }, { webauthnChallenge: null });
-    assertThat(taken === 1, outOfOrder('ask for passkey options first'));
+    assertThat(taken === 1, () => outOfOrder('ask for passkey options first'));
     let proven: { userId: string; userVerified: boolean };
     try {
       proven = await this.deps.passkeys.verifyAssertion(em, tenant, challenge, input.response, flow.userId ?? null);
@@ -591,7 +591,7 @@ export class AuthnEngine {
     const moved = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: flow.state }, {
       userId: user.id, amr, state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null,
     });
-    assertThat(moved === 1, outOfOrder('this step was already answered'));
+    assertThat(moved === 1, () => outOfOrder('this step was already answered'));
     Object.assign(flow, { userId: user.id, amr, state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null });
     if (events.length) {
       for (const e of events) recordEvent(em, e);
@@ -654,7 +654,7 @@ export class AuthnEngine {
     const em = this.em(r.tenantId);
     const all = [...new Set([...flow.amr, ...amr, 'mfa'])];
     const moved = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: flow.state }, { amr: all, state: 'authenticated', otp: null });
-    assertThat(moved === 1, outOfOrder('this step was already answered'));
+    assertThat(moved === 1, () => outOfOrder('this step was already answered'));
     Object.assign(flow, { amr: all, state: 'authenticated', otp: null });
     recordEvent(em, {
       tenantId: r.tenantId, type: 'Mfa.Challenge.Verified', actor: this.systemActor(r), requestId: r.requestId, target: { type: 'User', id: flow.userId! },
@@ -670,7 +670,7 @@ export class AuthnEngine {
   /** In `enroll_mfa`: a new TOTP secret to scan (the next `totp` answer confirms it). */
   async beginEnrolment(r: FlowRequest, token: string | null | undefined): Promise<TotpEnrolment> {
     const flow = await this.loadLogin(r.tenantId, token);
-    assertThat(flow.state === 'enroll_mfa', outOfOrder('no enrolment is due at this step'));
+    assertThat(flow.state === 'enroll_mfa', () => outOfOrder('no enrolment is due at this step'));
     const tenant = await this.tenant(r.tenantId);
     const em = this.em(r.tenantId);
     const user = await em.findOneOrFail(User, { id: flow.userId!, tenant: r.tenantId });
@@ -684,7 +684,7 @@ export class AuthnEngine {
 
   private async confirmEnrolment(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<StepResult> {
     const enrolling = flow.data.enrolling;
-    assertThat(typeof enrolling === 'string', outOfOrder('start the enrolment first'));
+    assertThat(typeof enrolling === 'string', () => outOfOrder('start the enrolment first'));
     const em = this.em(r.tenantId);
     let recoveryCodes: string[] | null;
     try {
@@ -706,7 +706,7 @@ export class AuthnEngine {
    */
   async complete(r: FlowRequest, token: string | null | undefined, input: { remember?: boolean; previousSessionToken?: string | null } = {}): Promise<CompleteResult> {
     const flow = await this.load(r.tenantId, token);
-    assertThat(flow.state === 'authenticated', outOfOrder(flow.state === 'identify' ? 'sign in first' : 'a second factor is still required'));
+    assertThat(flow.state === 'authenticated', () => outOfOrder(flow.state === 'identify' ? 'sign in first' : 'a second factor is still required'));
     const em = this.em(r.tenantId);
     const tenant = await this.tenant(r.tenantId);
     const moved = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: 'authenticated' }, { state: 'completed' });

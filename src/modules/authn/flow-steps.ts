@@ -23,14 +23,14 @@ export const invalid = (what: string, field: string) => new AuthnError(AuthnErro
 /** A lowercased, well-formed email address from input, or INVALID_REQUEST. Placeholder (.invalid) domains are refused. */
 export function emailFrom(raw: unknown): string {
   const email = str(raw, 320)?.trim().toLowerCase() ?? '';
-  assertThat(EMAIL.test(email), invalid('enter a valid email address', 'email'));
-  assertThat(!email.endsWith('.invalid'), invalid('enter a real email address', 'email'));
+  assertThat(EMAIL.test(email), () => invalid('enter a valid email address', 'email'));
+  assertThat(!email.endsWith('.invalid'), () => invalid('enter a real email address', 'email'));
   return email;
 }
 
 export function phoneFrom(raw: unknown): string {
   const phone = str(raw, 24)?.replace(/[\s()-]/g, '') ?? '';
-  assertThat(E164.test(phone), invalid('enter the phone number in international format (+15551234567)', 'phone_number'));
+  assertThat(E164.test(phone), () => invalid('enter the phone number in international format (+15551234567)', 'phone_number'));
   return phone;
 }
 
@@ -61,7 +61,7 @@ export function newCode(flow: LoginFlow, opts: { channel: PendingOtp['channel'];
  */
 export async function saveFlow(em: EntityManager, flow: LoginFlow, patch: { data?: Record<string, unknown>; otp?: PendingOtp | null; state?: LoginFlow['state']; userId?: string | null; amr?: string[] }): Promise<void> {
   const moved = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: flow.tenant, state: flow.state }, patch);
-  assertThat(moved === 1, outOfOrder('this step was already answered'));
+  assertThat(moved === 1, () => outOfOrder('this step was already answered'));
   Object.assign(flow, patch);
 }
 
@@ -72,9 +72,9 @@ export async function saveFlow(em: EntityManager, flow: LoginFlow, patch: { data
  */
 export async function takeCode(em: EntityManager, flow: LoginFlow, step: PendingOtp['step'], raw: unknown, onWrong?: (failures: number) => EventInput | null): Promise<PendingOtp> {
   const otp = flow.otp;
-  assertThat(otp && otp.step === step, outOfOrder('no code was sent at this step; ask for one first'));
+  assertThat(otp && otp.step === step, () => outOfOrder('no code was sent at this step; ask for one first'));
   const code = str(raw, 12)?.replace(/\s/g, '') ?? '';
-  assertThat(/^\d{6}$/.test(code), invalid('enter the 6-digit code', 'code'));
+  assertThat(/^\d{6}$/.test(code), () => invalid('enter the 6-digit code', 'code'));
   if (otp.expiresAt < Date.now() / 1000) {
     await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: flow.tenant }, { otp: null });
     flow.otp = null;

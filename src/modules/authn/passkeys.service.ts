@@ -88,7 +88,7 @@ export class PasskeyService implements PasskeyVerifier {
     assertThat(this.enabled(tenant), disabled);
     const stored = await this.deps.redis.getdel(this.registrationKey(tenant.id, sessionId));
     const pending = stored ? JSON.parse(stored) as { challenge: string; userId: string } : null;
-    assertThat(pending && pending.userId === userId, outOfOrder('ask for passkey registration options first'));
+    assertThat(pending && pending.userId === userId, () => outOfOrder('ask for passkey registration options first'));
     let credential: Awaited<ReturnType<typeof verifyRegistration>>;
     try {
       credential = await verifyRegistration(this.relyingParty(tenant), pending.challenge, input.response);
@@ -131,7 +131,7 @@ export class PasskeyService implements PasskeyVerifier {
     const tenant = await engine.tenant(r.tenantId);
     const methods = await engine.nextMethods(tenant, flow);
     assertThat(methods.includes('passkey') && (flow.state === 'identify' || flow.state === 'second_factor'),
-      outOfOrder(`a passkey cannot be used at this step (expected one of: ${methods.join(', ') || 'none'})`));
+      () => outOfOrder(`a passkey cannot be used at this step (expected one of: ${methods.join(', ') || 'none'})`));
     const allow = flow.state === 'second_factor' ? await this.passkeysOf(engine.em(r.tenantId), r.tenantId, flow.userId!) : [];
     const options = await authenticationOptions(this.relyingParty(tenant), allow.map((a) => ({ id: a.credentialId!, transports: a.transports })),
       flow.state === 'identify' ? 'required' : 'preferred');
@@ -143,17 +143,17 @@ export class PasskeyService implements PasskeyVerifier {
   async verifyAssertion(em: EntityManager, tenant: Tenant, challenge: string, response: unknown, expectedUserId: string | null): Promise<{ userId: string; userVerified: boolean }> {
     try {
       const credentialId = credentialIdOf(response);
-      assertThat(credentialId, failed('the passkey response is malformed'));
+      assertThat(credentialId, () => failed('the passkey response is malformed'));
       const userHandle = assertionUserHandle(response);
       const row = await em.findOne(Authenticator, { tenant: tenant.id, kind: 'passkey', credentialId, confirmedAt: { $ne: null } });
-      assertThat(row?.publicKey, failed('this passkey is not registered here'));
-      assertThat(expectedUserId === null || row.user === expectedUserId, failed('this passkey belongs to another account'));
-      assertThat(userHandle === null || userHandle === userHandleOf(row.user), failed('the passkey response names another account (user handle)'));
+      assertThat(row?.publicKey, () => failed('this passkey is not registered here'));
+      assertThat(expectedUserId === null || row.user === expectedUserId, () => failed('this passkey belongs to another account'));
+      assertThat(userHandle === null || userHandle === userHandleOf(row.user), () => failed('the passkey response names another account (user handle)'));
       const proof = await verifyAssertion(this.relyingParty(tenant), challenge, response, { id: credentialId, publicKey: row.publicKey, counter: row.signCount });
       const moved = await em.nativeUpdate(Authenticator, { id: row.id, tenant: tenant.id, signCount: row.signCount }, {
         signCount: proof.newCounter, lastUsedAt: new Date(), backedUp: proof.backedUp,
       });
-      assertThat(moved === 1, failed('the passkey was used by another sign-in at the same time; try again'));
+      assertThat(moved === 1, () => failed('the passkey was used by another sign-in at the same time; try again'));
       return { userId: row.user, userVerified: proof.userVerified };
     } catch (err) {
       if (err instanceof WebauthnCheckError) throw failed(err.message);

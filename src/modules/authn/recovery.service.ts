@@ -101,8 +101,8 @@ export class RecoveryService {
 
   async load(r: FlowRequest, token: string | null | undefined): Promise<{ flow: LoginFlow; tenant: Tenant; progress: Progress }> {
     const flow = await this.engine.load(r.tenantId, token);
-    assertThat(flow.purpose === 'recovery', outOfOrder('this flow is not an account recovery; start one with /authentication/recovery/start'));
-    assertThat(flow.state === 'identify', outOfOrder('this recovery has ended; start again'));
+    assertThat(flow.purpose === 'recovery', () => outOfOrder('this flow is not an account recovery; start one with /authentication/recovery/start'));
+    assertThat(flow.state === 'identify', () => outOfOrder('this recovery has ended; start again'));
     return { flow, tenant: await this.engine.tenant(r.tenantId), progress: this.progress(flow) };
   }
 
@@ -185,11 +185,11 @@ export class RecoveryService {
     let ok: boolean;
     if (method === 'totp') {
       const code = str(input.code, 12)?.replace(/\s/g, '') ?? '';
-      assertThat(/^\d{6}$/.test(code), invalid('enter the 6-digit code from your authenticator app', 'code'));
+      assertThat(/^\d{6}$/.test(code), () => invalid('enter the 6-digit code from your authenticator app', 'code'));
       ok = await factors.verifyTotpCode(em, r.tenantId, userId, code);
     } else {
       const code = str(input.code, 40) ?? '';
-      assertThat(code.trim().length > 0, invalid('enter one of your recovery codes', 'code'));
+      assertThat(code.trim().length > 0, () => invalid('enter one of your recovery codes', 'code'));
       ok = await factors.useRecoveryCode(em, r.tenantId, userId, code);
     }
     if (!ok) {
@@ -214,7 +214,7 @@ export class RecoveryService {
     const { flow, tenant, progress } = await this.load(r, token);
     this.stageIs(progress, 'password');
     const password = typeof input.password === 'string' ? input.password : '';
-    assertThat(password.length > 0, invalid('choose a new password', 'password'));
+    assertThat(password.length > 0, () => invalid('choose a new password', 'password'));
     const problem = passwordProblem({ minLength: tenant.passwordMinLength, requireClasses: tenant.passwordRequireClasses }, password);
     assertThat(!problem, () => new AuthnError(AuthnErrorCode.PASSWORD_POLICY, problem!, ['password']));
     const passwordHash = await hashPassword(password);
@@ -227,7 +227,7 @@ export class RecoveryService {
     await em.transactional(async (tx) => {
       const txm = tx as EntityManager;
       const moved = await txm.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: 'identify' }, { state: 'completed', otp: null, userId });
-      assertThat(moved === 1, outOfOrder('this step was already answered'));
+      assertThat(moved === 1, () => outOfOrder('this step was already answered'));
       const changed = await txm.nativeUpdate(User, { id: userId, tenant: r.tenantId, status: 'active' }, { passwordHash, emailVerified: true, updatedAt: new Date() });
       assertThat(changed === 1, () => invalid('this account cannot be recovered (it is no longer active)', 'email'));
       if (revoke) {

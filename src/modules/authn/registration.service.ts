@@ -171,7 +171,7 @@ export class RegistrationService {
   /** The live registration flow a token names (FLOW_NOT_FOUND / FLOW_FAILED / STEP_OUT_OF_ORDER for another purpose). */
   async load(r: FlowRequest, token: string | null | undefined): Promise<{ flow: LoginFlow; tenant: Tenant; progress: Progress }> {
     const flow = await this.engine.load(r.tenantId, token);
-    assertThat(flow.purpose === 'registration', outOfOrder('this flow is not a sign-up; start one with /authentication/registration/start'));
+    assertThat(flow.purpose === 'registration', () => outOfOrder('this flow is not a sign-up; start one with /authentication/registration/start'));
     const tenant = await this.engine.tenant(r.tenantId);
     const progress = this.progress(tenant, flow);
     if (progress.kind === 'registration') assertThat(tenant.selfRegistration, registrationDisabled);
@@ -207,7 +207,7 @@ export class RegistrationService {
   async step(r: FlowRequest, token: string | null | undefined, name: string, input: RegistrationInput): Promise<RegistrationView> {
     assertThat(isRegistrationStep(name), () => invalid(`unknown sign-up step "${name.slice(0, 40)}" (steps: ${REGISTRATION_STEPS.join(', ')})`, 'step'));
     const { flow, tenant, progress } = await this.load(r, token);
-    assertThat(flow.state === 'identify', outOfOrder(flow.state === 'authenticated' ? 'the account is ready: complete the sign-up' : 'this sign-up has ended; start again'));
+    assertThat(flow.state === 'identify', () => outOfOrder(flow.state === 'authenticated' ? 'the account is ready: complete the sign-up' : 'this sign-up has ended; start again'));
     const planned = progress.plan.find((s) => s.name === name);
     assertThat(planned, () => new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, `the "${name}" step is not part of this sign-up`, ['step']));
     const current = this.next(progress);
@@ -218,9 +218,9 @@ export class RegistrationService {
     let otp = flow.otp;
 
     if (input.skip === true || input.skip === 'true') {
-      assertThat(planned.requirement === 'optional', invalid(`the "${name}" step is required and cannot be skipped`, 'skip'));
+      assertThat(planned.requirement === 'optional', () => invalid(`the "${name}" step is required and cannot be skipped`, 'skip'));
       if (name === 'credentials') {
-        assertThat(p.done.includes('email_verification'), invalid('choose a password: without a verified email address it is the only way to sign in', 'password'));
+        assertThat(p.done.includes('email_verification'), () => invalid('choose a password: without a verified email address it is the only way to sign in', 'password'));
       }
       if (name === 'email' || name === 'phone_verification' || name === 'email_verification') otp = null;
       p.skipped.push(name);
@@ -237,15 +237,15 @@ export class RegistrationService {
           break;
         case 'terms': {
           const accepted = input.accept === true || input.accept === 'true' || input.accept === '1' || input.accept === 'on';
-          assertThat(accepted, invalid('accept the terms of service to continue', 'accept'));
+          assertThat(accepted, () => invalid('accept the terms of service to continue', 'accept'));
           p.done.push('terms');
           break;
         }
         case 'profile': {
           const given = str(input.given_name, 100)?.trim() ?? '';
           const family = str(input.family_name, 100)?.trim() ?? '';
-          assertThat(given.length > 0, invalid('enter your first name (at most 100 characters)', 'given_name'));
-          assertThat(family.length > 0, invalid('enter your last name (at most 100 characters)', 'family_name'));
+          assertThat(given.length > 0, () => invalid('enter your first name (at most 100 characters)', 'given_name'));
+          assertThat(family.length > 0, () => invalid('enter your last name (at most 100 characters)', 'family_name'));
           p.givenName = given;
           p.familyName = family;
           p.done.push('profile');
@@ -258,7 +258,7 @@ export class RegistrationService {
             p.phoneVerified = true;
             p.done.push('phone_verification');
           } else {
-            assertThat(input.phone_number !== undefined && input.phone_number !== '', invalid('enter your phone number, then the code we text you', 'phone_number'));
+            assertThat(input.phone_number !== undefined && input.phone_number !== '', () => invalid('enter your phone number, then the code we text you', 'phone_number'));
             const phone = phoneFrom(input.phone_number);
             const sent = newCode(flow, { channel: 'phone_otp', step: 'verify_phone', destination: maskPhone(phone), userId: null, deliver: true });
             await this.engine.limitSends(r, phone);
@@ -269,7 +269,7 @@ export class RegistrationService {
           break;
         case 'credentials': {
           const password = typeof input.password === 'string' ? input.password : '';
-          assertThat(password.length > 0, invalid('choose a password', 'password'));
+          assertThat(password.length > 0, () => invalid('choose a password', 'password'));
           const problem = passwordProblem(this.policy(tenant), password);
           assertThat(!problem, () => new AuthnError(AuthnErrorCode.PASSWORD_POLICY, problem!, ['password']));
           passwordHash = await hashPassword(password);
@@ -337,7 +337,7 @@ export class RegistrationService {
         const moved = await txm.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: 'identify' }, {
           state: 'authenticated', userId: id, amr, otp: null, data: { ...flow.data, registration: p },
         });
-        assertThat(moved === 1, outOfOrder('this step was already answered'));
+        assertThat(moved === 1, () => outOfOrder('this step was already answered'));
         // A phone number another account already verified stays unverified here (it signs that account in).
         const phoneClash = p.phone && p.phoneVerified ? await txm.count(User, { tenant: r.tenantId, phoneNumber: p.phone, phoneNumberVerified: true }) > 0 : false;
         const name = p.givenName && p.familyName ? `${p.givenName} ${p.familyName}`.slice(0, 200) : null;
@@ -382,7 +382,7 @@ export class RegistrationService {
         const moved = await txm.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: 'identify' }, {
           state: 'authenticated', amr, otp: null, data: { ...flow.data, registration: p },
         });
-        assertThat(moved === 1, outOfOrder('this step was already answered'));
+        assertThat(moved === 1, () => outOfOrder('this step was already answered'));
         const converted = await txm.nativeUpdate(User, { id: userId, tenant: r.tenantId, isAnonymous: true, status: 'active' }, {
           email, emailVerified: true, passwordHash, isAnonymous: false, updatedAt: new Date(),
         });

@@ -164,7 +164,8 @@ export class InteractionService {
       assertThat(sources.includes(i.state), handled);
       match = { sql: 'id = ?', params: [i.id] };
     } else {
-      match = { ...challengeMatch(kind, challenge), sql: `${challengeMatch(kind, challenge).sql} and expires_at > now()` };
+      const byChallenge = challengeMatch(kind, challenge);
+      match = { sql: `${byChallenge.sql} and expires_at > now()`, params: byChallenge.params };
     }
     const verifier = randomToken(32);
     const set = columnAssignments({ ...change(i), verifierHash: sha256Hex(verifier) });
@@ -189,12 +190,12 @@ export class InteractionService {
 
   async acceptLogin(tenantId: string, slug: string, challenge: string | { interactionId: string }, input: LoginAcceptInput, actor: Actor, requestId?: string) {
     const subject = input.subject;
-    assertThat(typeof subject === 'string' && subject.length > 0 && subject.length <= 200, bad('subject is required', 'subject'));
-    if (input.remember !== undefined) assertThat(typeof input.remember === 'boolean', bad('remember must be a boolean', 'remember'));
-    if (input.remember_for !== undefined) assertThat(Number.isInteger(input.remember_for) && input.remember_for >= 0 && input.remember_for <= 31_536_000, bad('remember_for must be 0-31536000 seconds', 'remember_for'));
-    if (input.acr !== undefined) assertThat(typeof input.acr === 'string' && input.acr.length <= 100, bad('acr must be a string of at most 100 characters', 'acr'));
-    if (input.amr !== undefined) assertThat(Array.isArray(input.amr) && input.amr.length <= 10 && input.amr.every((a) => typeof a === 'string' && a.length <= 40), bad('amr must be a list of at most 10 short strings', 'amr'));
-    if (input.context !== undefined) assertThat(input.context !== null && typeof input.context === 'object' && !Array.isArray(input.context) && JSON.stringify(input.context).length <= 4096, bad('context must be an object of at most 4 KiB', 'context'));
+    assertThat(typeof subject === 'string' && subject.length > 0 && subject.length <= 200, () => bad('subject is required', 'subject'));
+    if (input.remember !== undefined) assertThat(typeof input.remember === 'boolean', () => bad('remember must be a boolean', 'remember'));
+    if (input.remember_for !== undefined) assertThat(Number.isInteger(input.remember_for) && input.remember_for >= 0 && input.remember_for <= 31_536_000, () => bad('remember_for must be 0-31536000 seconds', 'remember_for'));
+    if (input.acr !== undefined) assertThat(typeof input.acr === 'string' && input.acr.length <= 100, () => bad('acr must be a string of at most 100 characters', 'acr'));
+    if (input.amr !== undefined) assertThat(Array.isArray(input.amr) && input.amr.length <= 10 && input.amr.every((a) => typeof a === 'string' && a.length <= 40), () => bad('amr must be a list of at most 10 short strings', 'amr'));
+    if (input.context !== undefined) assertThat(input.context !== null && typeof input.context === 'object' && !Array.isArray(input.context) && JSON.stringify(input.context).length <= 4096, () => bad('context must be an object of at most 4 KiB', 'context'));
     const inactive = () => new InteractionError(InteractionErrorCode.SUBJECT_INVALID, 'subject is not an active user of this tenant', ['subject']);
     if (!UUID.test(subject)) {
       await this.byChallenge(tenantEm(this.deps.orm, tenantId), tenantId, 'login', challenge);
@@ -222,12 +223,12 @@ export class InteractionService {
 
   async acceptConsent(tenantId: string, slug: string, challenge: string, input: ConsentAcceptInput, actor: Actor, requestId?: string) {
     const scopes = input.grant_scope ?? [];
-    assertThat(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'), bad('grant_scope must be a list of strings', 'grant_scope'));
+    assertThat(Array.isArray(scopes) && scopes.every((s) => typeof s === 'string'), () => bad('grant_scope must be a list of strings', 'grant_scope'));
     const audiences = input.grant_access_token_audience;
-    if (audiences !== undefined) assertThat(Array.isArray(audiences) && audiences.every((s) => typeof s === 'string'), bad('grant_access_token_audience must be a list of strings', 'grant_access_token_audience'));
-    if (input.remember !== undefined) assertThat(typeof input.remember === 'boolean', bad('remember must be a boolean', 'remember'));
-    if (input.remember_for !== undefined) assertThat(Number.isInteger(input.remember_for) && input.remember_for >= 0, bad('remember_for must be a non-negative integer', 'remember_for'));
-    if (input.session !== undefined) assertThat(input.session !== null && typeof input.session === 'object' && JSON.stringify(input.session).length <= 8192, bad('session must be an object of at most 8 KiB', 'session'));
+    if (audiences !== undefined) assertThat(Array.isArray(audiences) && audiences.every((s) => typeof s === 'string'), () => bad('grant_access_token_audience must be a list of strings', 'grant_access_token_audience'));
+    if (input.remember !== undefined) assertThat(typeof input.remember === 'boolean', () => bad('remember must be a boolean', 'remember'));
+    if (input.remember_for !== undefined) assertThat(Number.isInteger(input.remember_for) && input.remember_for >= 0, () => bad('remember_for must be a non-negative integer', 'remember_for'));
+    if (input.session !== undefined) assertThat(input.session !== null && typeof input.session === 'object' && JSON.stringify(input.session).length <= 8192, () => bad('session must be an object of at most 8 KiB', 'session'));
     let granted: string[] = [];
     // Consent answers read the interaction first (opts.read): the grant is checked against its request.
     return this.answer(tenantId, slug, 'consent', challenge, 'acceptConsent', (read) => {
@@ -259,8 +260,8 @@ export class InteractionService {
 
   private rejection(input: RejectInput): { error: string; error_description?: string } {
     const error = input.error ?? 'access_denied';
-    assertThat(typeof error === 'string' && OAUTH_ERROR.test(error), bad('error must be an OAuth error code', 'error'));
-    if (input.error_description !== undefined) assertThat(typeof input.error_description === 'string' && OAUTH_ERROR.test(input.error_description), bad('error_description must be printable ASCII without " or \\', 'error_description'));
+    assertThat(typeof error === 'string' && OAUTH_ERROR.test(error), () => bad('error must be an OAuth error code', 'error'));
+    if (input.error_description !== undefined) assertThat(typeof input.error_description === 'string' && OAUTH_ERROR.test(input.error_description), () => bad('error_description must be printable ASCII without " or \\', 'error_description'));
     return { error, ...(input.error_description ? { error_description: input.error_description } : {}) };
   }
 

@@ -47,12 +47,12 @@ export class OutboundPolicyService {
     const next: OutboundPolicy = { ...before };
     for (const [k, v] of Object.entries(input) as Array<[keyof OutboundPolicy, unknown]>) if (v !== undefined && v !== null) (next as unknown as Record<string, unknown>)[k] = v;
     const bad = (field: string, message: string) => new OutboundPolicyError(OutboundPolicyErrorCode.VALUE_INVALID, message, ['input', field]);
-    assertThat(next.allowedSchemes.length > 0 && next.allowedSchemes.every((s) => s === 'http' || s === 'https'), bad('allowedSchemes', 'allowedSchemes must be a non-empty subset of http, https'));
-    assertThat(next.allowedPorts.length > 0 && next.allowedPorts.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535), bad('allowedPorts', 'allowedPorts must be ports between 1 and 65535'));
-    assertThat(next.allowedHostPatterns.every((h) => /^(\*\.)?[a-z0-9*]([a-z0-9*.-]{0,251}[a-z0-9])?$/i.test(h)), bad('allowedHostPatterns', 'allowedHostPatterns must be host names, optionally starting with "*."'));
-    assertThat(next.allowedPathPatterns.every((h) => h.startsWith('/') && h.length <= 500), bad('allowedPathPatterns', 'allowedPathPatterns must start with "/"'));
-    assertThat(next.maxResponseBytes >= 1024 && next.maxResponseBytes <= 10_485_760, bad('maxResponseBytes', 'maxResponseBytes must be between 1024 and 10485760'));
-    assertThat(next.requestTimeoutSeconds >= 1 && next.requestTimeoutSeconds <= 30, bad('requestTimeoutSeconds', 'requestTimeoutSeconds must be between 1 and 30'));
+    assertThat(next.allowedSchemes.length > 0 && next.allowedSchemes.every((s) => s === 'http' || s === 'https'), () => bad('allowedSchemes', 'allowedSchemes must be a non-empty subset of http, https'));
+    assertThat(next.allowedPorts.length > 0 && next.allowedPorts.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535), () => bad('allowedPorts', 'allowedPorts must be ports between 1 and 65535'));
+    assertThat(next.allowedHostPatterns.every((h) => /^(\*\.)?[a-z0-9*]([a-z0-9*.-]{0,251}[a-z0-9])?$/i.test(h)), () => bad('allowedHostPatterns', 'allowedHostPatterns must be host names, optionally starting with "*."'));
+    assertThat(next.allowedPathPatterns.every((h) => h.startsWith('/') && h.length <= 500), () => bad('allowedPathPatterns', 'allowedPathPatterns must start with "/"'));
+    assertThat(next.maxResponseBytes >= 1024 && next.maxResponseBytes <= 10_485_760, () => bad('maxResponseBytes', 'maxResponseBytes must be between 1024 and 10485760'));
+    assertThat(next.requestTimeoutSeconds >= 1 && next.requestTimeoutSeconds <= 30, () => bad('requestTimeoutSeconds', 'requestTimeoutSeconds must be between 1 and 30'));
     const operator = isPlatformAdmin(ctx, this.deps.systemTenantId());
     for (const f of BLOCK_FLAGS) {
       assertThat(next[f] || operator || before[f] === next[f], () => new OutboundPolicyError(OutboundPolicyErrorCode.RELAXATION_FORBIDDEN,

@@ -198,7 +198,7 @@ export class TenantService {
       tenant[key] = value;
     };
     if (input.sessionTtl != null) {
-      assertThat(Number.isInteger(input.sessionTtl) && input.sessionTtl >= 300 && input.sessionTtl <= 31_536_000, invalid('sessionTtl', 'sessionTtl must be 300-31536000 seconds'));
+      assertThat(Number.isInteger(input.sessionTtl) && input.sessionTtl >= 300 && input.sessionTtl <= 31_536_000, () => invalid('sessionTtl', 'sessionTtl must be 300-31536000 seconds'));
       set('sessionTtl', input.sessionTtl);
     }
     const ttlLimits: Record<TokenTtlField, [number, number]> = {
@@ -208,24 +208,24 @@ export class TenantService {
       const v = input[field];
       if (v == null) continue;
       const [min, max] = ttlLimits[field];
-      assertThat(Number.isInteger(v) && v >= min && v <= max, invalid(field, `${field} must be ${min}-${max} seconds`));
+      assertThat(Number.isInteger(v) && v >= min && v <= max, () => invalid(field, `${field} must be ${min}-${max} seconds`));
       set(field, v);
     }
     if (input.passwordMinLength != null) {
-      assertThat(Number.isInteger(input.passwordMinLength) && input.passwordMinLength >= 8 && input.passwordMinLength <= 128, invalid('passwordMinLength', 'passwordMinLength must be 8-128'));
+      assertThat(Number.isInteger(input.passwordMinLength) && input.passwordMinLength >= 8 && input.passwordMinLength <= 128, () => invalid('passwordMinLength', 'passwordMinLength must be 8-128'));
       set('passwordMinLength', input.passwordMinLength);
     }
     if (input.passwordRequireClasses != null) {
       const bad = input.passwordRequireClasses.find((c) => !(c in PASSWORD_CLASSES));
-      assertThat(!bad, invalid('passwordRequireClasses', `unknown character class "${bad?.slice(0, 20)}" (expected ${Object.keys(PASSWORD_CLASSES).join(', ')})`));
+      assertThat(!bad, () => invalid('passwordRequireClasses', `unknown character class "${bad?.slice(0, 20)}" (expected ${Object.keys(PASSWORD_CLASSES).join(', ')})`));
       set('passwordRequireClasses', [...new Set(input.passwordRequireClasses)].sort());
     }
     if (input.selfRegistration != null) set('selfRegistration', input.selfRegistration);
     if (input.authenticationMethods != null) {
       const methods = [...new Set(input.authenticationMethods)];
       const bad = methods.find((m) => !(AUTHENTICATION_METHODS as readonly string[]).includes(m));
-      assertThat(!bad, invalid('authenticationMethods', `unknown authentication method "${bad?.slice(0, 20)}" (expected ${AUTHENTICATION_METHODS.join(', ')})`));
-      assertThat(methods.length > 0, invalid('authenticationMethods', 'at least one authentication method must be allowed'));
+      assertThat(!bad, () => invalid('authenticationMethods', `unknown authentication method "${bad?.slice(0, 20)}" (expected ${AUTHENTICATION_METHODS.join(', ')})`));
+      assertThat(methods.length > 0, () => invalid('authenticationMethods', 'at least one authentication method must be allowed'));
       set('authMethods', methods);
     }
     this.applyAuthnSettings(input, set, invalid);
@@ -245,45 +245,45 @@ export class TenantService {
     const list = (field: keyof TenantSettingsInput, allowed: readonly string[], values: string[]): string[] => {
       const unique = [...new Set(values)];
       const bad = unique.find((m) => !allowed.includes(m));
-      assertThat(!bad, invalid(field, `unknown value "${bad?.slice(0, 20)}" (expected ${allowed.join(', ')})`));
+      assertThat(!bad, () => invalid(field, `unknown value "${bad?.slice(0, 20)}" (expected ${allowed.join(', ')})`));
       return unique;
     };
     if (input.mfaMethods != null) set('mfaMethods', list('mfaMethods', MFA_METHODS, input.mfaMethods));
     if (input.mfaPolicy != null) {
-      assertThat(input.mfaPolicy === 'optional' || input.mfaPolicy === 'required', invalid('mfaPolicy', 'mfaPolicy must be optional or required'));
+      assertThat(input.mfaPolicy === 'optional' || input.mfaPolicy === 'required', () => invalid('mfaPolicy', 'mfaPolicy must be optional or required'));
       set('mfaPolicy', input.mfaPolicy);
     }
     if (input.mfaRequiredRoles != null) {
-      assertThat(input.mfaRequiredRoles.length <= 50 && input.mfaRequiredRoles.every((r) => r.length > 0 && r.length <= 100 && !hasControlChars(r)), invalid('mfaRequiredRoles', 'mfaRequiredRoles must be at most 50 role names of 1-100 characters'));
+      assertThat(input.mfaRequiredRoles.length <= 50 && input.mfaRequiredRoles.every((r) => r.length > 0 && r.length <= 100 && !hasControlChars(r)), () => invalid('mfaRequiredRoles', 'mfaRequiredRoles must be at most 50 role names of 1-100 characters'));
       set('mfaRequiredRoles', [...new Set(input.mfaRequiredRoles)]);
     }
     if (input.adaptiveMfa != null) set('adaptiveMfa', input.adaptiveMfa);
     if (input.registrationSteps != null) {
       const steps = { ...this.registrationDefaults(), ...(input.registrationSteps as Record<string, StepMode>) };
       for (const [step, mode] of Object.entries(input.registrationSteps)) {
-        assertThat((REGISTRATION_STEPS as readonly string[]).includes(step), invalid('registrationSteps', `unknown registration step "${step.slice(0, 30)}"`));
-        assertThat(mode === 'required' || mode === 'optional' || mode === 'hidden', invalid('registrationSteps', `${step} must be required, optional or hidden`));
+        assertThat((REGISTRATION_STEPS as readonly string[]).includes(step), () => invalid('registrationSteps', `unknown registration step "${step.slice(0, 30)}"`));
+        assertThat(mode === 'required' || mode === 'optional' || mode === 'hidden', () => invalid('registrationSteps', `${step} must be required, optional or hidden`));
       }
-      assertThat(steps.email_verification !== 'hidden' || steps.credentials !== 'hidden', invalid('registrationSteps', 'email verification and credentials cannot both be hidden: a new account needs a way to sign in'));
+      assertThat(steps.email_verification !== 'hidden' || steps.credentials !== 'hidden', () => invalid('registrationSteps', 'email verification and credentials cannot both be hidden: a new account needs a way to sign in'));
       set('registrationSteps', steps);
     }
     if (input.termsUrl !== undefined && input.termsUrl !== null) {
       const url = URL.parse(input.termsUrl);
-      assertThat(url && ['https:', 'http:'].includes(url.protocol) && input.termsUrl.length <= 2000, invalid('termsUrl', 'termsUrl must be an http(s) URL'));
+      assertThat(url && ['https:', 'http:'].includes(url.protocol) && input.termsUrl.length <= 2000, () => invalid('termsUrl', 'termsUrl must be an http(s) URL'));
       set('termsUrl', input.termsUrl);
     }
     if (input.recoveryRevokesSessions != null) set('recoveryRevokesSessions', input.recoveryRevokesSessions);
     if (input.lockoutThreshold != null) {
-      assertThat(Number.isInteger(input.lockoutThreshold) && input.lockoutThreshold >= 3 && input.lockoutThreshold <= 100, invalid('lockoutThreshold', 'lockoutThreshold must be 3-100'));
+      assertThat(Number.isInteger(input.lockoutThreshold) && input.lockoutThreshold >= 3 && input.lockoutThreshold <= 100, () => invalid('lockoutThreshold', 'lockoutThreshold must be 3-100'));
       set('lockoutThreshold', input.lockoutThreshold);
     }
     if (input.webauthnRpId != null) {
-      assertThat(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(input.webauthnRpId), invalid('webauthnRpId', 'webauthnRpId must be a domain name (e.g. example.com)'));
+      assertThat(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(input.webauthnRpId), () => invalid('webauthnRpId', 'webauthnRpId must be a domain name (e.g. example.com)'));
       set('webauthnRpId', input.webauthnRpId);
     }
     if (input.webauthnOrigins != null) {
       const bad = input.webauthnOrigins.find((o) => URL.parse(o)?.origin !== o);
-      assertThat(!bad, invalid('webauthnOrigins', `"${bad?.slice(0, 60)}" is not an origin (scheme://host[:port])`));
+      assertThat(!bad, () => invalid('webauthnOrigins', `"${bad?.slice(0, 60)}" is not an origin (scheme://host[:port])`));
       set('webauthnOrigins', [...new Set(input.webauthnOrigins)]);
     }
   }

@@ -258,7 +258,7 @@ export class UserService {
     const email = input.email != null ? this.checkEmail(input.email) : undefined;
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const user = await em.findOne(User, { id });
-    assertThat(user, notFound());
+    assertThat(user, () => notFound());
     const changes: Record<string, { before: unknown; after: unknown }> = {};
     const set = <K extends keyof User>(key: K, value: User[K]) => {
       if (JSON.stringify(user[key] ?? null) === JSON.stringify(value ?? null)) return;
@@ -290,7 +290,7 @@ export class UserService {
     const passwordHash = await this.checkPassword(ctx, password, ['input', 'password']);
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const user = await em.findOne(User, { id });
-    assertThat(user, notFound());
+    assertThat(user, () => notFound());
     user.passwordHash = passwordHash;
     this.event(em, ctx, 'User.Password.Changed', user.id, { via: 'admin' });
     await em.flush();
@@ -454,7 +454,7 @@ export class UserService {
 
   private async one<T>(run: (items: BulkItem[]) => Promise<T & { problems: BulkProblem[] }>, id: string): Promise<T> {
     const r = await run([{ index: 0, id, uuid: id }]);
-    assertThat(!r.problems.length, notFound());
+    assertThat(!r.problems.length, () => notFound());
     return r;
   }
 
@@ -484,7 +484,7 @@ export class UserService {
   /** Ends every live session of a user. Emits Session.Ended (one per session). */
   async revokeAllSessions(ctx: RequestContext, userId: string): Promise<{ user: User; count: number }> {
     const user = await this.findById(ctx, userId);
-    assertThat(user, notFound(['userId']));
+    assertThat(user, () => notFound(['userId']));
     const ended = await this.endSessionsWhere(ctx, { subjects: [userId] }, 'revoked');
     return { user, count: ended.length };
   }
@@ -507,7 +507,7 @@ export class UserService {
    */
   async revokeConsent(ctx: RequestContext, userId: string, clientId: string): Promise<{ user: User; revokedTokenFamilies: number }> {
     const user = await this.findById(ctx, userId);
-    assertThat(user, notFound(['userId']));
+    assertThat(user, () => notFound(['userId']));
     const em = ctx.em.fork({ clear: false }) as EntityManager;
     const r = await em.transactional(async (tx) => {
       const txm = tx as EntityManager;
