@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import pg from 'pg';
 import { createContainer, redisClient } from './app/container.js';
 import type { Config } from './config/env.js';
-import { drainOutbox, RELAY_BATCH_SIZE } from './events/outbox-relay.js';
+import { drainOutbox, RELAY_BATCH_SIZE, RELAY_MAX_BATCHES } from './events/outbox-relay.js';
 import { OUTBOX_CHANNEL } from './events/outbox.js';
 import { relayTrigger } from './events/relay-trigger.js';
 import { systemEm } from './db/tenant-em.js';
@@ -21,9 +21,6 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-
-/** Batches per drain on the LISTEN fast path (each batch relays RELAY_BATCH_SIZE events). */
-const RELAY_MAX_BATCHES = 50;
 /**
  * The worker process: BullMQ workers for the outbox relay and the expiry sweep, their job
  * schedulers, and a LISTEN on the outbox channel that relays within milliseconds of a commit.

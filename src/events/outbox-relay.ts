@@ -118,9 +118,11 @@ export async function relayOutboxBatch(em: EntityManager, redis: Redis, limit = 
 }
 
 export const RELAY_BATCH_SIZE = 200;
+/** Batches per drain: a drain stays bounded; the worker's fast path goes on when one hits this cap. */
+export const RELAY_MAX_BATCHES = 50;
 
 /** Relays until the outbox is empty (or `maxBatches` ran); returns how many events it relayed. */
-export async function drainOutbox(em: EntityManager, redis: Redis, maxBatches = 50, deps: RelayDeps = {}): Promise<number> {
+export async function drainOutbox(em: EntityManager, redis: Redis, maxBatches = RELAY_MAX_BATCHES, deps: RelayDeps = {}): Promise<number> {
   let total = 0;
   for (let i = 0; i < maxBatches; i++) {
     const n = await relayOutboxBatch(em.fork() as EntityManager, redis, RELAY_BATCH_SIZE, deps);

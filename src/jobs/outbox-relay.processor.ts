@@ -5,5 +5,5 @@ import { systemEm } from '../db/tenant-em.js';
 
 /** Thin: a fresh unit of work, then drain. */
 export function outboxRelayProcessor(orm: MikroORM, redis: Redis, deps: RelayDeps = {}) {
-  return async () => ({ relayed: await drainOutbox(systemEm(orm), redis, 50, deps) });
+  return async () => ({ relayed: await drainOutbox(systemEm(orm), redis, undefined, deps) });
 }

@@ -42,9 +42,10 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
 }
 
 /** An in-process `serve` on a free port, against the test database and Redis. */
-export async function startTestServer(opts: { env?: Record<string, string>; onQuery?: (sql: string) => void } = {}): Promise<TestServer> {
+/** `publicHost`: the host in PUBLIC_URL (the server always listens on 127.0.0.1). */
+export async function startTestServer(opts: { env?: Record<string, string>; onQuery?: (sql: string) => void; publicHost?: string } = {}): Promise<TestServer> {
   const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
+  const publicUrl = `http://${opts.publicHost ?? '127.0.0.1'}:${port}`;
   const config = loadConfig(testEnv({ PORT: String(port), PUBLIC_URL: publicUrl, HOST: '127.0.0.1', ...opts.env }));
   const server = await serve(config, { onQuery: opts.onQuery });
   const logDir = inject('logDir');

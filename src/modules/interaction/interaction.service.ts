@@ -154,13 +154,13 @@ export class InteractionService {
     change: (i?: Interaction) => Partial<Interaction>,
     also?: (i?: Interaction) => { fragments: SqlFragment[]; unless?: SqlFragment; whyNot?: () => Promise<InteractionError | undefined> },
     opts: { read: boolean } = { read: true }): Promise<{ redirect_to: string }> {
-    const em = tenantEm(this.deps.orm, tenantId);
+    const read = () => this.byChallenge(tenantEm(this.deps.orm, tenantId), tenantId, kind, challenge);
     const handled = () => new InteractionError(InteractionErrorCode.ALREADY_HANDLED, `the ${kind} challenge has already been answered`, ['challenge']);
     const sources = sourcesOf(event);
     let i: Interaction | undefined;
     let match: SqlFragment;
     if (opts.read) {
-      i = await this.byChallenge(em, tenantId, kind, challenge);
+      i = await read();
       assertThat(sources.includes(i.state), handled);
       match = { sql: 'id = ?', params: [i.id] };
     } else {
@@ -181,7 +181,7 @@ export class InteractionService {
     const moved = rows[0] as { id?: string } | undefined;
     if (rows.length !== 1 || !moved?.id) {
       // Refused: say why, in the order a reader would check (exists, still open, then the rest).
-      const current = i ?? await this.byChallenge(em, tenantId, kind, challenge);
+      const current = i ?? await read();
       assertThat(sources.includes(current.state), handled);
       throw (await extra?.whyNot?.()) ?? handled();
     }
