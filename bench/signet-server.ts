@@ -3,7 +3,7 @@
  * set), `signet migrate`, then `signet serve` in its own Node process, waiting for GET /readyz.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { SERVICE_NODE_FLAGS } from '../src/start.js';
+import { SERVICE_NODE_FLAGS, serviceEnv } from '../src/start.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -177,10 +177,10 @@ export async function startSignet(services: SignetServices): Promise<SignetServe
   const url = `http://127.0.0.1:${port}`;
   const logFile = path.join(SIGNET_DATA_DIR, 'serve.log');
   const out = fs.openSync(logFile, 'w');
-  // The same V8 flags `signet start` gives its serve process (src/start.ts).
+  // The same V8 flags and environment `signet start` gives its serve process (src/start.ts).
   const child = track(spawn(NODE_BIN, [...SERVICE_NODE_FLAGS, CLI, 'serve'], {
     cwd: process.cwd(),
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
+    env: serviceEnv({ ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url }),
     stdio: ['ignore', out, out],
   }));
   fs.closeSync(out);
@@ -199,7 +199,7 @@ export async function startSignetWorker(services: SignetServices, signet: Signet
   const env = signetEnv(services, signet.clientId, signet.clientSecret, masterKey);
   const logFile = path.join(SIGNET_DATA_DIR, 'worker.log');
   const out = fs.openSync(logFile, 'w');
-  const child = track(spawn(NODE_BIN, [CLI, 'worker'], { cwd: process.cwd(), env: { ...env, PUBLIC_URL: signet.url }, stdio: ['ignore', out, out] }));
+  const child = track(spawn(NODE_BIN, [CLI, 'worker'], { cwd: process.cwd(), env: serviceEnv({ ...env, PUBLIC_URL: signet.url }), stdio: ['ignore', out, out] }));
   fs.closeSync(out);
   await sleep(1500);
   if (!isRunning(child)) throw new Error(`signet worker exited (code ${child.exitCode}); ${logFile}:\n${tail(logFile)}`);

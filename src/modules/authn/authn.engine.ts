@@ -21,7 +21,8 @@ import { passwordVerifications } from './authn.metrics.js';
 import { AuthnError, AuthnErrorCode } from './authn.errors.js';
 import type { FactorService, TotpEnrolment } from './factors.service.js';
 import type { LoginThrottle } from './throttle.js';
-import { loadSignInFacts, networkOf, rememberDevice, rememberDeviceSql, riskSignals, signInFactsColumns, signInFactsFrom, type SignInFacts } from './risk.js';
+import { loadSignInFacts, networkOf, rememberDevice, rememberDeviceSql, riskSignals, type SignInFacts } from './risk.js';
+import { findSignInUser, type SignInUser } from './sign-in-user.js';
 
 /**
  * The authentication engine: a login is a sequence of steps on one `login_flow` row.
@@ -210,7 +211,7 @@ export class AuthnEngine {
     return this.view(await this.tenant(r.tenantId), flow);
   }
 
-  async view(tenant: Tenant, flow: LoginFlow, known?: User): Promise<FlowView> {
+  async view(tenant: Tenant, flow: LoginFlow, known?: SignInUser): Promise<FlowView> {
     const em = this.em(tenant.id);
     const user = !flow.userId ? null : known?.id === flow.userId ? known : await em.findOne(User, { id: flow.userId, tenant: tenant.id });
     return {
@@ -225,7 +226,7 @@ export class AuthnEngine {
   }
 
   /** What the flow accepts next, in the tenant's order. */
-  async nextMethods(tenant: Tenant, flow: LoginFlow, user?: User): Promise<string[]> {
+  async nextMethods(tenant: Tenant, flow: LoginFlow, user?: SignInUser): Promise<string[]> {
     switch (flow.state) {
       case 'identify':
         // Registration and recovery flows have their own steps (registration.service.ts, recovery.service.ts).
@@ -242,10 +243,9 @@ export class AuthnEngine {
     }
   }
 
-  private async availableSecondFactors(tenant: Tenant, flow: Pick<LoginFlow, 'userId' | 'amr'>, known?: User, enrolledKinds?: string[]): Promise<string[]> {
-    const em = this.em(tenant.id);
-    const enrolled = enrolledKinds ? [...enrolledKinds] : await this.deps.factors.secondFactorMethods(em, tenant.id, flow.userId!);
-    const user = known && known.id === flow.userId ? known : await em.findOneOrFail(User, { id: flow.userId!, tenant: tenant.id });
+  private async availableSecondFactors(tenant: Tenant, flow: Pick<LoginFlow, 'userId' | 'amr'>, known?: SignInUser, enrolledKinds?: string[]): Promise<string[]> {
+    const enrolled = enrolledKinds ? [...enrolledKinds] : await this.deps.factors.secondFactorMethods(this.em(tenant.id), tenant.id, flow.userId!);
+    const user = known && known.id === flow.userId ? known : await this.em(tenant.id).findOneOrFail(User, { id: flow.userId!, tenant: tenant.id });
     // A code to an address only counts as a second factor when it is not the first one again.
     if (user.emailVerified && !user.isAnonymous && !flow.amr.includes('email')) enrolled.push('email_otp');
     if (user.phoneNumber && user.phoneNumberVerified && !flow.amr.includes('sms')) enrolled.push('phone_otp');
@@ -295,36 +295,32 @@ export class AuthnEngine {
    * one verification against a dummy hash. The user, or INVALID_CREDENTIALS / TOO_MANY_ATTEMPTS
    * (Login.Failed, and Account.Locked when this failure locks the identifier).
    */
-  private async checkPassword(r: FlowRequest, tenant: Tenant, rawEmail: unknown, rawPassword: unknown): Promise<{ user: User; facts: SignInFacts }> {
+  private async checkPassword(r: FlowRequest, tenant: Tenant, rawEmail: unknown, rawPassword: unknown): Promise<{ user: SignInUser; facts: SignInFacts }> {
     const email = str(rawEmail, 320)?.trim().toLowerCase() ?? '';
     const password = str(rawPassword) ?? '';
     assertThat(EMAIL.test(email), () => new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter a valid email address', ['email']));
     assertThat(password.length > 0, () => new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter your password', ['password']));
-    const em = this.em(r.tenantId);
     const reservation = await this.deps.throttle.reserve(r.tenantId, email, r.ip, tenant.lockoutThreshold);
     if (!reservation.ok) {
       // One message whether locked or merely busy (Retry-After tells the wait).
       throw new AuthnError(AuthnErrorCode.TOO_MANY_ATTEMPTS, 'too many sign-in attempts; wait a few minutes and try again', ['email'], reservation.retryAfterSeconds);
     }
     let ok: boolean | null = null;
-    let user: User | null;
-    let facts: SignInFacts | null;
+    let found: { user: SignInUser; facts: SignInFacts } | undefined;
     let released: { justLocked: boolean; lockedForSeconds: number };
     try {
       // The user and what the policy decision needs about them, in one statement before the hash.
-      const cols = signInFactsColumns(r.deviceToken ? sha256Hex(r.deviceToken) : null);
-      const rows = await em.getConnection().execute<Record<string, unknown>[]>(`select u.*, ${cols.sql} from app_user u where u.tenant_id = ? and u.email = ?`,
-        [...cols.params, r.tenantId, email], 'all');
-      user = rows[0] ? em.map(User, rows[0]) : null;
-      facts = rows[0] ? signInFactsFrom(rows[0]) : null;
-      const hash = user?.passwordHash ?? (await dummyPasswordHash());
+      found = await findSignInUser(this.deps.orm, r.tenantId, email, r.deviceToken ? sha256Hex(r.deviceToken) : null);
+      const hash = found?.user.passwordHash ?? (await dummyPasswordHash());
       passwordVerifications.inc();
-      ok = (await verifyPassword(password, hash)) && Boolean(user?.passwordHash) && user!.status === 'active';
+      ok = (await verifyPassword(password, hash)) && Boolean(found?.user.passwordHash) && found!.user.status === 'active';
     } finally {
       // No verdict (an error) ends the reservation without counting a failure.
       released = await reservation.release(ok);
     }
+    const user = found?.user;
     if (!ok) {
+      const em = this.em(r.tenantId);
       const target = user ? { type: 'User', id: user.id } : undefined;
       const who = user ? { userId: user.id } : {};
       recordEvent(em, {
@@ -341,7 +337,7 @@ export class AuthnEngine {
       await notifyOutbox(em);
       throw new AuthnError(AuthnErrorCode.INVALID_CREDENTIALS, 'Incorrect email or password.', ['password']);
     }
-    return { user: user!, facts: facts! };
+    return found!;
   }
 
   /**
@@ -356,14 +352,18 @@ export class AuthnEngine {
     assertThat(tenant.authMethods.includes('password'), () => new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'password sign-in is not enabled for this tenant', ['method']));
     const { user, facts } = await this.checkPassword(r, tenant, input.email, input.password);
     const draft = { amr: [] as string[], requestedAcr: null, data: {} as Record<string, unknown>, deviceHash: r.deviceToken ? sha256Hex(r.deviceToken) : null, userId: null };
-    const em = this.em(r.tenantId);
-    const { state, reasons, events } = await this.assess(em, r, tenant, draft, user, ['pwd'], { facts });
+    // A unit of work only when something is written through it (a flow that goes on): a sign-in
+    // that ends at once is the account statement, the hash and the session statement.
+    let forked: EntityManager | undefined;
+    const emOf = () => (forked ??= this.em(r.tenantId));
+    const { state, reasons, events } = await this.assess(emOf, r, tenant, draft, user, ['pwd'], { facts });
     if (state === 'authenticated') {
       // A device already remembered on this network needs no write (its row would not change but for last_seen_at).
       const unchanged = facts.deviceKnown && facts.deviceNetwork === networkOf(r.ip);
       return { completed: await this.finishSession(r, tenant, user.id, ['pwd'], input.remember ?? true, input.previousSessionToken ?? null, { deviceHash: unchanged ? null : draft.deviceHash, events }) };
     }
     const token = randomToken(32);
+    const em = emOf();
     const flow = em.create(LoginFlow, {
       id: uuid(), tenant: r.tenantId, tokenHash: sha256Hex(token), purpose: 'login', state, interactionId: null, requestedAcr: null,
       userId: user.id, amr: ['pwd'], mfaRequired: reasons.length > 0, mfaReasons: reasons,
@@ -584,10 +584,10 @@ export class AuthnEngine {
    * policy, a role in the tenant's MFA role list, the client's acr_values, and adaptive risk
    * (new device or network, only when the user has a second factor to answer with).
    */
-  private async identified(r: FlowRequest, tenant: Tenant, flow: LoginFlow, user: User, amr: string[], opts: { stepUp?: boolean; facts?: SignInFacts } = {}): Promise<void> {
+  private async identified(r: FlowRequest, tenant: Tenant, flow: LoginFlow, user: SignInUser, amr: string[], opts: { stepUp?: boolean; facts?: SignInFacts } = {}): Promise<void> {
     const em = this.em(r.tenantId);
     if (flow.userId && flow.userId !== user.id) throw outOfOrder('this sign-in belongs to another account');
-    const { state, reasons, events } = await this.assess(em, r, tenant, flow, user, amr, opts);
+    const { state, reasons, events } = await this.assess(() => em, r, tenant, flow, user, amr, opts);
     const moved = await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: flow.state }, {
       userId: user.id, amr, state, mfaRequired: reasons.length > 0, mfaReasons: reasons, otp: null,
     });
@@ -604,18 +604,18 @@ export class AuthnEngine {
    * The policy decision after a first factor (nothing persisted): the next state, its reasons,
    * and the events to write with whatever the caller persists (Risk.Elevated).
    */
-  private async assess(em: EntityManager, r: FlowRequest, tenant: Tenant, flow: Pick<LoginFlow, 'amr' | 'requestedAcr' | 'data' | 'deviceHash' | 'userId'>, user: User, amr: string[], opts: { stepUp?: boolean; facts?: SignInFacts } = {}): Promise<{ state: 'second_factor' | 'enroll_mfa' | 'authenticated'; reasons: string[]; events: EventInput[] }> {
+  private async assess(emOf: () => EntityManager, r: FlowRequest, tenant: Tenant, flow: Pick<LoginFlow, 'amr' | 'requestedAcr' | 'data' | 'deviceHash' | 'userId'>, user: SignInUser, amr: string[], opts: { stepUp?: boolean; facts?: SignInFacts } = {}): Promise<{ state: 'second_factor' | 'enroll_mfa' | 'authenticated'; reasons: string[]; events: EventInput[] }> {
     const reasons: string[] = [];
     const strongFirst = amr.includes('hwk') && amr.includes('user');
     if (!amr.includes('anon') && !strongFirst) {
       if (tenant.mfaPolicy === 'required') reasons.push('tenant_policy');
-      if (tenant.mfaRequiredRoles.length && await this.holdsRole(em, r.tenantId, user.id, tenant.mfaRequiredRoles)) reasons.push('role_policy');
+      if (tenant.mfaRequiredRoles.length && await this.holdsRole(emOf(), r.tenantId, user.id, tenant.mfaRequiredRoles)) reasons.push('role_policy');
       if (acrLevel(flow.requestedAcr) >= 2) reasons.push('acr_values');
-      if (typeof flow.data.organization === 'string' && await this.organizationRequiresMfa(em, r.tenantId, flow.data.organization)) reasons.push('organization_policy');
+      if (typeof flow.data.organization === 'string' && await this.organizationRequiresMfa(emOf(), r.tenantId, flow.data.organization)) reasons.push('organization_policy');
     }
     const adaptive = !amr.includes('anon') && !strongFirst && tenant.adaptiveMfa && !opts.stepUp;
     // One round trip on the sign-in hot path: the enrolled factors and the device's history together.
-    const facts = opts.facts ?? (adaptive ? await loadSignInFacts(em, r.tenantId, user.id, flow.deviceHash ?? null) : null);
+    const facts = opts.facts ?? (adaptive ? await loadSignInFacts(emOf(), r.tenantId, user.id, flow.deviceHash ?? null) : null);
     const secondFactors = amr.includes('anon') ? [] : await this.availableSecondFactors(tenant, { ...flow, userId: user.id, amr }, user, facts?.factorKinds);
     const events: EventInput[] = [];
     const risk = adaptive && facts ? { signals: riskSignals(facts, r.ip) } : null;

@@ -96,7 +96,8 @@ export class LoginThrottle {
   }
 
   private keys(scope: string, tenantId: string, subject: string): string[] {
-    return ['lock', 'fails', 'inflight', 'lockouts'].map((k) => this.key(`${scope}:${k}`, tenantId, subject));
+    const id = sha256Hex(subject.toLowerCase()).slice(0, 32);
+    return ['lock', 'fails', 'inflight', 'lockouts'].map((k) => `signet:authn:${scope}:${k}:${tenantId}:${id}`);
   }
 
   /** Reserves one attempt against an account identifier and a source address (one round trip). */
