@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --max-old-space-size=192
+#!/usr/bin/env -S node --max-semi-space-size=8 --max-old-space-size=192
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -9,13 +9,16 @@ import { migrateAndBootstrap } from './migrate.js';
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.js');
 
 /**
- * V8 flags for the serve and worker processes. A 4 MiB young generation (instead of 16) and a
- * 192 MiB old generation (the working set is well under 100 MiB; without a cap V8 grows the heap
- * lazily towards gigabytes before collecting) keep the
- * resident set ~100 MiB lower under load at no measurable throughput cost (see bench/README.md);
- * run `signet serve` with the same flag (or NODE_OPTIONS) when not using `signet start`.
+ * V8 flags for the serve and worker processes. An 8 MiB semi-space (instead of 16) and a 192 MiB
+ * old generation (the working set is well under 100 MiB; without a cap V8 grows the heap lazily
+ * towards gigabytes before collecting) keep the resident set well under 256 MiB under load.
+ * 8 MiB, not 4: with 4, the objects of requests in flight at 64 concurrent token requests
+ * outlived two scavenges and were promoted, and concurrent major marking then took 22–46 µs per
+ * token (V8's worker threads), against 2–3 µs with 8 (three runs each, ~10 MiB more RSS; see
+ * bench/README.md). Run `signet serve` with the same flags (or NODE_OPTIONS) when not using
+ * `signet start`.
  */
-export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=192'];
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=192'];
 
 /**
  * Environment for the serve and worker processes. glibc gives every thread that allocates its own
