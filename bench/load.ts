@@ -29,7 +29,7 @@ export interface LoadResult {
 }
 
 /** Growable list of latencies (ms); autocannon's own histogram only keeps whole milliseconds. */
-class Latencies {
+export class Latencies {
   private buf = new Float64Array(1 << 16);
   private n = 0;
   add(ms: number): void {
@@ -50,9 +50,8 @@ class Latencies {
   }
 }
 
-/** Runs autocannon in this (the parent) process against `target`. */
-export async function runLoad(target: LoadTarget, connections: number, durationSeconds: number): Promise<LoadResult> {
-  const latencies = new Latencies();
+/** Runs autocannon in this (the parent) process against `target` (2xx latencies also go to `latencies`). */
+export async function runLoad(target: LoadTarget, connections: number, durationSeconds: number, latencies = new Latencies()): Promise<LoadResult> {
   const instance = autocannon({
     url: target.url,
     method: target.method,
@@ -85,6 +84,35 @@ export async function runLoad(target: LoadTarget, connections: number, durationS
     timeouts: r.timeouts,
     mismatches: r.mismatches,
     statusCodes,
+  };
+}
+
+/**
+ * Two servers measured side by side in time: `rounds` alternating runs of `durationSeconds /
+ * rounds` each (A, B, A, B, …), so that a drift in the machine's speed (a shared 2-core VM varies
+ * by ±20 % from one minute to the next) falls on both alike. Each server's rounds are summed:
+ * req/s over its total time, percentiles over all its responses.
+ */
+export async function runLoadInterleaved(targets: readonly [LoadTarget, LoadTarget], connections: number, durationSeconds: number, rounds: number): Promise<[LoadResult, LoadResult]> {
+  const lat = [new Latencies(), new Latencies()] as const;
+  const runs: [LoadResult[], LoadResult[]] = [[], []];
+  const slice = durationSeconds / rounds;
+  for (let i = 0; i < rounds; i++) {
+    for (const k of [0, 1] as const) runs[k].push(await runLoad(targets[k], connections, slice, lat[k]));
+  }
+  return [combine(runs[0], lat[0]), combine(runs[1], lat[1])];
+}
+
+function combine(runs: LoadResult[], latencies: Latencies): LoadResult {
+  const sum = (f: (r: LoadResult) => number) => runs.reduce((a, r) => a + f(r), 0);
+  const statusCodes: Record<string, number> = {};
+  for (const r of runs) for (const [code, n] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  const durationSeconds = sum((r) => r.durationSeconds);
+  const ok = sum((r) => r.ok);
+  const lat = latencies.summary();
+  return {
+    connections: runs[0]!.connections, durationSeconds, rps: durationSeconds > 0 ? ok / durationSeconds : 0, p50Ms: lat.p50, p99Ms: lat.p99, meanMs: lat.mean,
+    total: sum((r) => r.total), ok, non2xx: sum((r) => r.non2xx), errors: sum((r) => r.errors), timeouts: sum((r) => r.timeouts), mismatches: sum((r) => r.mismatches), statusCodes,
   };
 }
 

@@ -79,6 +79,7 @@ export function formatTable(report: BenchReport): string {
   lines.push(`Node ${m.node}, ${m.platform}, ${m.cpus} CPU(s) (${m.cpuModel}), ${m.totalMemoryMiB.toFixed(0)} MiB RAM`);
   lines.push(`load average (1 min): ${m.loadAverage.start.toFixed(2)} at start, ${m.loadAverage.end?.toFixed(2) ?? '-'} at end`);
   lines.push(`${m.durationSeconds} s per measurement after ${m.warmupSeconds} s warm-up; autocannon in the parent process, each server in its own process`);
+  lines.push(`token and GraphQL rows: Signet and its baseline alternate in rounds of at least 3 s (A, B, A, B, …) and each side's rounds are summed`);
   lines.push('req/s = 2xx responses (with the expected body) per second; latency percentiles over 2xx responses');
   if (report.authCodeFlow?.length) lines.push('flow rows: req/s = complete authorize → token flows per second ending in 200 + id_token, latency per whole flow; non-2xx/errors = failed flows');
   if (report.passwordLogin?.length) lines.push('password login rows: req/s = one-request flow-API logins (POST /authentication/login, 200 + session) per second; baseline = argon2id verifications/s, N in parallel in the bench process');

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
-  graphqlTarget, runLoad, tokenTarget, verifyGraphql, verifyTokenEndpoint, warmUp,
+  graphqlTarget, runLoad, runLoadInterleaved, tokenTarget, verifyGraphql, verifyTokenEndpoint, warmUp,
   type LoadResult, type LoadTarget,
 } from './load.js';
 import { forkServer, isRunning, log, memoryStats, ROOT, stopAllChildren, stopChild, type ForkedServer } from './proc.js';
@@ -80,6 +80,42 @@ async function measure(name: string, target: LoadTarget, connections: number, al
   }
 }
 
+interface Contender {
+  name: string;
+  target: LoadTarget | undefined;
+  alive: () => boolean;
+}
+
+/** Rounds per side-by-side measurement: alternating runs of at least 3 s each (runLoadInterleaved). */
+const ROUNDS = Math.max(1, Math.floor(DURATION / 3));
+
+/**
+ * Signet and its baseline at one concurrency, side by side in time (each warmed up, then
+ * ROUNDS alternating runs). When only one of them is up, it is measured alone.
+ */
+async function measurePair(a: Contender, b: Contender, connections: number, notes: string[]): Promise<[LoadResult | undefined, LoadResult | undefined]> {
+  const up = (x: Contender): x is Contender & { target: LoadTarget } => x.target !== undefined && x.alive();
+  if (!up(a) || !up(b)) {
+    return [up(a) ? await measure(a.name, a.target, connections, a.alive, notes) : undefined, up(b) ? await measure(b.name, b.target, connections, b.alive, notes) : undefined];
+  }
+  try {
+    log(`${a.name} and ${b.name}: ${connections} connections, ${WARMUP} s warm-up each, then ${ROUNDS} alternating rounds of ${(DURATION / ROUNDS).toFixed(1)} s`);
+    await warmUp(a.target, connections, WARMUP);
+    await warmUp(b.target, connections, WARMUP);
+    const results = await runLoadInterleaved([a.target, b.target], connections, DURATION, ROUNDS);
+    [a, b].forEach((x, i) => {
+      const r = results[i]!;
+      log(`${x.name}: ${r.rps.toFixed(1)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, non-2xx ${r.non2xx}, errors ${r.errors}`);
+      if (r.non2xx || r.errors) notes.push(`${x.name}: ${r.non2xx} non-2xx, ${r.errors} errors, status codes ${JSON.stringify(r.statusCodes)}`);
+      if (!x.alive()) notes.push(`${x.name} exited during the run`);
+    });
+    return results;
+  } catch (err) {
+    notes.push(`${a.name} / ${b.name}: ${errorText(err)}`);
+    return [undefined, undefined];
+  }
+}
+
 async function main(): Promise<number> {
   const report: BenchReport = {
     meta: {
@@ -148,10 +184,10 @@ async function main(): Promise<number> {
   }
   for (const c of CONNECTIONS) {
     const notes: string[] = [];
-    const s = report.signet.ran && signetTokenTarget
-      ? await measure('Signet token', signetTokenTarget, c, signetAlive, notes) : undefined;
-    const b = report.baselines['oidc-provider']!.ran && oidcTarget && oidc
-      ? await measure('oidc-provider token', oidcTarget, c, () => isRunning(oidc.child), notes) : undefined;
+    const [s, b] = await measurePair(
+      { name: 'Signet token', target: report.signet.ran ? signetTokenTarget : undefined, alive: signetAlive },
+      { name: 'oidc-provider token', target: report.baselines['oidc-provider']!.ran ? oidcTarget : undefined, alive: () => oidc !== undefined && isRunning(oidc.child) },
+      c, notes);
     report.token.push(compare({
       scenario: 'client_credentials token', connections: c, signetLabel: 'Signet', baselineLabel: 'oidc-provider 9',
       signet: s, baseline: b, target: TOKEN_TARGET, note: notes.join('; ') || undefined,
@@ -194,9 +230,10 @@ async function main(): Promise<number> {
   }
   for (const c of CONNECTIONS) {
     const notes: string[] = signetGqlError && c === CONNECTIONS[0] ? [signetGqlError] : [];
-    const s = signetGqlTarget ? await measure('Signet GraphQL', signetGqlTarget, c, signetAlive, notes) : undefined;
-    const b = apolloTarget && apollo
-      ? await measure('apollo-hello GraphQL', apolloTarget, c, () => isRunning(apollo.child), notes) : undefined;
+    const [s, b] = await measurePair(
+      { name: 'Signet GraphQL', target: signetGqlTarget, alive: signetAlive },
+      { name: 'apollo-hello GraphQL', target: apolloTarget, alive: () => apollo !== undefined && isRunning(apollo.child) },
+      c, notes);
     report.graphql.push(compare({
       scenario: 'GraphQL', connections: c, signetLabel: 'Signet { viewer { scopes } }', baselineLabel: 'Apollo 5 { hello }',
       signet: s, baseline: b, target: GRAPHQL_TARGET, note: notes.join('; ') || undefined,
