@@ -285,8 +285,8 @@ export class AuthnEngine {
   }
 
   private async password(r: FlowRequest, tenant: Tenant, flow: LoginFlow, input: AuthenticateInput): Promise<FlowView> {
-    const { user, facts } = await this.checkPassword(r, tenant, input.email, input.password);
-    await this.identified(r, tenant, flow, user, ['pwd'], { facts: flow.deviceHash === (r.deviceToken ? sha256Hex(r.deviceToken) : null) ? facts : undefined });
+    const { user, facts, released } = await this.checkPassword(r, tenant, input.email, input.password);
+    await Promise.all([released, this.identified(r, tenant, flow, user, ['pwd'], { facts: flow.deviceHash === (r.deviceToken ? sha256Hex(r.deviceToken) : null) ? facts : undefined })]);
     return this.view(tenant, flow, user);
   }
 
@@ -295,7 +295,7 @@ export class AuthnEngine {
    * one verification against a dummy hash. The user, or INVALID_CREDENTIALS / TOO_MANY_ATTEMPTS
    * (Login.Failed, and Account.Locked when this failure locks the identifier).
    */
-  private async checkPassword(r: FlowRequest, tenant: Tenant, rawEmail: unknown, rawPassword: unknown): Promise<{ user: SignInUser; facts: SignInFacts }> {
+  private async checkPassword(r: FlowRequest, tenant: Tenant, rawEmail: unknown, rawPassword: unknown): Promise<{ user: SignInUser; facts: SignInFacts; released: Promise<unknown> }> {
     const email = str(rawEmail, 320)?.trim().toLowerCase() ?? '';
     const password = str(rawPassword) ?? '';
     assertThat(EMAIL.test(email), () => new AuthnError(AuthnErrorCode.INVALID_REQUEST, 'enter a valid email address', ['email']));
@@ -305,21 +305,24 @@ export class AuthnEngine {
       // One message whether locked or merely busy (Retry-After tells the wait).
       throw new AuthnError(AuthnErrorCode.TOO_MANY_ATTEMPTS, 'too many sign-in attempts; wait a few minutes and try again', ['email'], reservation.retryAfterSeconds);
     }
-    let ok: boolean | null = null;
+    let ok: boolean | null;
     let found: { user: SignInUser; facts: SignInFacts } | undefined;
-    let released: { justLocked: boolean; lockedForSeconds: number };
     try {
       // The user and what the policy decision needs about them, in one statement before the hash.
       found = await findSignInUser(this.deps.orm, r.tenantId, email, r.deviceToken ? sha256Hex(r.deviceToken) : null);
       const hash = found?.user.passwordHash ?? (await dummyPasswordHash());
       passwordVerifications.inc();
       ok = (await verifyPassword(password, hash)) && Boolean(found?.user.passwordHash) && found!.user.status === 'active';
-    } finally {
+    } catch (err) {
       // No verdict (an error) ends the reservation without counting a failure.
-      released = await reservation.release(ok);
+      await reservation.release(null);
+      throw err;
     }
+    // A success's release goes out with the caller's own write (one wait for both, not two in a row).
+    const released = reservation.release(ok);
     const user = found?.user;
     if (!ok) {
+      const { justLocked, lockedForSeconds } = await released;
       const em = this.em(r.tenantId);
       const target = user ? { type: 'User', id: user.id } : undefined;
       const who = user ? { userId: user.id } : {};
@@ -327,17 +330,17 @@ export class AuthnEngine {
         tenantId: r.tenantId, type: 'Login.Failed', actor: this.systemActor(r), requestId: r.requestId, target,
         payload: { ...who, identifier: email, reason: 'invalid_credentials', ip: r.ip ?? undefined, method: 'password' },
       });
-      if (released.justLocked) {
+      if (justLocked) {
         recordEvent(em, {
           tenantId: r.tenantId, type: 'Account.Locked', actor: this.systemActor(r), requestId: r.requestId, target,
-          payload: { ...who, identifier: email, lockedForSeconds: released.lockedForSeconds, ip: r.ip ?? undefined },
+          payload: { ...who, identifier: email, lockedForSeconds, ip: r.ip ?? undefined },
         });
       }
       await em.flush();
       await notifyOutbox(em);
       throw new AuthnError(AuthnErrorCode.INVALID_CREDENTIALS, 'Incorrect email or password.', ['password']);
     }
-    return found!;
+    return { ...found!, released };
   }
 
   /**
@@ -350,7 +353,13 @@ export class AuthnEngine {
   async loginWithPassword(r: FlowRequest, input: { email?: unknown; password?: unknown; remember?: boolean; previousSessionToken?: string | null }): Promise<{ completed: CompleteResult } | { token: string; view: FlowView }> {
     const tenant = await this.tenant(r.tenantId);
     assertThat(tenant.authMethods.includes('password'), () => new AuthnError(AuthnErrorCode.METHOD_NOT_ALLOWED, 'password sign-in is not enabled for this tenant', ['method']));
-    const { user, facts } = await this.checkPassword(r, tenant, input.email, input.password);
+    const { user, facts, released } = await this.checkPassword(r, tenant, input.email, input.password);
+    const [, out] = await Promise.all([released, this.afterPasswordLogin(r, tenant, user, facts, input)]);
+    return out;
+  }
+
+  /** The one-shot sign-in after a right password: the session at once, or the flow that goes on. */
+  private async afterPasswordLogin(r: FlowRequest, tenant: Tenant, user: SignInUser, facts: SignInFacts, input: { remember?: boolean; previousSessionToken?: string | null }): Promise<{ completed: CompleteResult } | { token: string; view: FlowView }> {
     const draft = { amr: [] as string[], requestedAcr: null, data: {} as Record<string, unknown>, deviceHash: r.deviceToken ? sha256Hex(r.deviceToken) : null, userId: null };
     // A unit of work only when something is written through it (a flow that goes on): a sign-in
     // that ends at once is the account statement, the hash and the session statement.
