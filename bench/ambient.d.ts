@@ -24,6 +24,15 @@ declare module 'autocannon' {
     timeout?: number;
     expectBody?: string;
     title?: string;
+    /** Per-request setup (called before each request on a connection) and response hook. */
+    requests?: Array<{
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+      setupRequest?: (req: { method?: string; path?: string; headers?: Record<string, string>; body?: string }, context: Record<string, unknown>) => { method?: string; path?: string; headers?: Record<string, string>; body?: string };
+      onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
+    }>;
   }
   interface Result {
     title?: string;

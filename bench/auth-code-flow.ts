@@ -19,7 +19,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { basicAuth, isJwt, type LoadResult } from './load.js';
+import { basicAuth, isJwt, Latencies, type LoadResult } from './load.js';
 import { forkServer, isRunning, log, memoryStats, stopChild, type MemoryStats } from './proc.js';
 import { compare, type Comparison } from './report.js';
 import type { SignetServer } from './signet-server.js';
@@ -214,18 +214,6 @@ export async function verifyFlow(t: FlowTarget): Promise<FlowVerification> {
 }
 
 // --- the load loop ----------------------------------------------------------------------------------
-
-class Latencies {
-  private readonly xs: number[] = [];
-  add(ms: number) { this.xs.push(ms); }
-  get count() { return this.xs.length; }
-  summary() {
-    if (!this.xs.length) return { p50: NaN, p99: NaN, mean: NaN };
-    const s = Float64Array.from(this.xs).sort();
-    const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-    return { p50: at(0.5), p99: at(0.99), mean: s.reduce((a, b) => a + b, 0) / s.length };
-  }
-}
 
 /**
  * `concurrency` workers each run `op(worker)` back to back for warm-up + duration seconds; ops

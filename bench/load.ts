@@ -40,6 +40,9 @@ export class Latencies {
     }
     this.buf[this.n++] = ms;
   }
+  get count(): number {
+    return this.n;
+  }
   summary(): { p50: number; p99: number; mean: number } {
     if (this.n === 0) return { p50: NaN, p99: NaN, mean: NaN };
     const sorted = this.buf.subarray(0, this.n).sort();
