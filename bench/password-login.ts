@@ -351,7 +351,7 @@ export async function runPasswordLoginScenario(signet: SignetServer, signetAlive
 
 export function formatPasswordLogin(r: PasswordLoginReport): string {
   const h = r.hash;
-  const lines = ['Password logins (issue 6): POST /authentication/login (one request), and for reference start → authenticate(password) → complete; one user per worker, a fresh cookie jar per login'];
+  const lines = ['Password logins (issue 6): POST /authentication/login (one request; autocannon, each request the next user with its device cookie), and for reference start → authenticate(password) → complete (node:http, a cookie jar per login)'];
   if (h) {
     lines.push(`  argon2id ${PARAMS} (ARGON2_PARAMS): hash ${h.sequentialHashPerSecond.toFixed(1)}/s, verify ${h.sequentialVerifyPerSecond.toFixed(1)}/s per core (one thread); `
       + `${h.parallelVerifyPerSecond.toFixed(1)} verifications/s with ${h.parallel} in parallel (libuv pool ${h.threadPool})`);

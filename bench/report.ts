@@ -82,7 +82,7 @@ export function formatTable(report: BenchReport): string {
   lines.push(`token and GraphQL rows: Signet and its baseline alternate in rounds of at least 3 s (A, B, A, B, …) and each side's rounds are summed`);
   lines.push('req/s = 2xx responses (with the expected body) per second; latency percentiles over 2xx responses');
   if (report.authCodeFlow?.length) lines.push('flow rows: req/s = complete authorize → token flows per second ending in 200 + id_token, latency per whole flow; non-2xx/errors = failed flows');
-  if (report.passwordLogin?.length) lines.push('password login rows: req/s = one-request flow-API logins (POST /authentication/login, 200 + session) per second; baseline = argon2id verifications/s, N in parallel in the bench process');
+  if (report.passwordLogin?.length) lines.push('password login rows: req/s = one-request flow-API logins (POST /authentication/login, 200 + session; autocannon) per second; baseline = argon2id verifications/s, N in parallel in the bench process, measured before and after the row');
   lines.push('');
 
   const header = ['Scenario', 'Conc', 'Server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'ratio', 'target', 'result'];
