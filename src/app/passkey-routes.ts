@@ -59,6 +59,12 @@ export function registerPasskeyRoutes(app: FastifyInstance, c: Container): void 
       fail(reply, 403, 'invalid_request', 'missing or wrong CSRF token (x-csrf-token header)');
       return null;
     }
+    // Adding a passkey needs a recent sign-in (as removing a sign-in method does): a stolen
+    // session must not be able to plant its own credential.
+    if (!who.recentlyAuthenticated) {
+      fail(reply, 403, 'reauthentication_required', 'sign in again to add a passkey (your last sign-in is more than 5 minutes old)');
+      return null;
+    }
     return who;
   };
 
@@ -91,7 +97,8 @@ export function registerPasskeyRoutes(app: FastifyInstance, c: Container): void 
     const base = `/t/${t.slug}`;
     const given = typeof query.next === 'string' && safeNext(query.next, base) ? query.next : null;
     const next = given ?? `${base}/account/passkeys/new?added=1`;
-    if (!who) return kit.redirect(reply, `${base}/login?return_to=${encodeURIComponent(`${base}/account/passkeys/new${given ? `?next=${encodeURIComponent(given)}` : ''}`)}`);
+    // Not signed in, or not recently (adding a passkey needs a fresh sign-in): sign in and come back.
+    if (!who || !who.recentlyAuthenticated) return kit.redirect(reply, `${base}/login?return_to=${encodeURIComponent(`${base}/account/passkeys/new${given ? `?next=${encodeURIComponent(given)}` : ''}`)}`);
     if (!c.services.passkeys.enabled(await c.services.authn.tenant(t.tenantId))) {
       return kit.html(reply, 403, page({ title: 'Add a passkey', tenantName: t.name, body: '<p class="error" role="alert">Passkeys are not enabled for this account.</p>' }));
     }

@@ -61,6 +61,9 @@ export function registerPortalSecurityRoutes(app: FastifyInstance, c: Container,
   app.post('/t/:slug/account/security/totp', kit.route('/security', async (call) => {
     const isGuest = guest(call);
     if (isGuest) return isGuest;
+    // Adding a sign-in method needs a recent sign-in, like removing one: a stolen session must not
+    // be able to plant its own second factor.
+    if (!kit.recent(call, page(call))) return call.reply;
     const e = await c.services.factors.beginTotp(em(call), call.t.tenantId, call.who.user.id, { issuer: call.t.name, account: call.who.user.email });
     enrolCookie(call, seal(c.masterKey, JSON.stringify({ id: e.authenticatorId, secret: e.secret, uri: e.otpauthUri } satisfies Enrolment), enrolAad(call)));
     return kit.redirect(call.reply, `${page(call)}/totp`);

@@ -157,7 +157,7 @@ describe('identity portal (/t/{slug}/account): profile, sign-in methods, session
     expect(replay.headers.get('location')).toBe(`/t/${t.slug}/account/security?error=enrolment_expired`);
   });
 
-  it('removing a factor or replacing recovery codes needs a sign-in younger than 5 minutes; a fresh one comes back to the confirmation', async () => {
+  it('adding or removing a sign-in method, or replacing recovery codes, needs a sign-in younger than 5 minutes; a fresh one comes back to the confirmation', async () => {
     const { id, email, b } = await newUser('Mary Jackson');
     await get(b, '/security');
     await post(b, '/security/totp', {});
@@ -183,7 +183,22 @@ describe('identity portal (/t/{slug}/account): profile, sign-in methods, session
     expect(refused.headers.get('location')).toBe(`/t/${t.slug}/login?return_to=${encodeURIComponent(confirm)}`);
     const regen = await post(b, '/security/recovery-codes', {});
     expect(regen.headers.get('location')).toBe(`/t/${t.slug}/login?return_to=${encodeURIComponent(`/t/${t.slug}/account/security/recovery-codes`)}`);
-    expect((await get(b, '/security')).html).toContain('aria-label="Remove Authenticator app"');
+    const security = (await get(b, '/security')).html;
+    expect(security).toContain('aria-label="Remove Authenticator app"');
+    expect(security).toContain('Adding or removing a sign-in method, or replacing recovery codes, asks you to sign in again first.');
+    // Adding a method too: a stolen session cannot plant its own authenticator app or passkey.
+    const addTotp = await post(b, '/security/totp', {});
+    expect(addTotp.status).toBe(303);
+    expect(addTotp.headers.get('location')).toBe(`/t/${t.slug}/login?return_to=${encodeURIComponent(`/t/${t.slug}/account/security`)}`);
+    expect(b.cookies.has('signet_totp_enrol'), 'no enrolment was started').toBe(false);
+    const addPasskey = await b.fetch(account('/passkeys/new'));
+    expect(addPasskey.status).toBe(303);
+    expect(addPasskey.headers.get('location')).toBe(`/t/${t.slug}/login?return_to=${encodeURIComponent(`/t/${t.slug}/account/passkeys/new`)}`);
+    for (const path of ['/passkeys/options', '/passkeys']) {
+      const res = await b.fetch(account(path), { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': b.cookies.get('signet_csrf')! }, body: '{}' });
+      expect(res.status, path).toBe(403);
+      expect(await res.json(), path).toMatchObject({ error: 'reauthentication_required' });
+    }
 
     // Signing in again (the second factor may be asked: a recovery code answers it) lands on the confirmation.
     const back = await signIn(b, email, confirm, codes[0]);

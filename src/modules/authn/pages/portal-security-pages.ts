@@ -27,7 +27,7 @@ export function securityPage(o: PortalPageBase & { anonymous: boolean; factors: 
 ${o.factors.length
     ? `<table><thead><tr><th>Method</th><th>Added</th><th>Last used</th><th><span class="muted">Action</span></th></tr></thead><tbody>${rows}</tbody></table>`
     : '<p>You sign in with your password only. Add a second step to protect your account.</p>'}
-${o.recentlyAuthenticated ? '' : '<p class="muted">Removing a method or replacing recovery codes asks you to sign in again first.</p>'}
+${o.recentlyAuthenticated ? '' : '<p class="muted">Adding or removing a sign-in method, or replacing recovery codes, asks you to sign in again first.</p>'}
 <h2>Add</h2>
 <form method="post" action="${h(`${o.base}/security/totp`)}">${csrfField(o.csrf)}<button type="submit">${hasTotp ? 'Add another authenticator app' : 'Set up an authenticator app'}</button></form>
 <nav class="links"><a href="${h(o.passkeyUrl)}">Add a passkey</a>${hasCodes || hasTotp ? `<a href="${h(`${o.base}/security/recovery-codes`)}">Get new recovery codes</a>` : ''}</nav>`,
