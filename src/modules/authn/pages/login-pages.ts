@@ -57,7 +57,12 @@ ${byEmail.includes('magic_link') ? `<button type="submit" name="step" value="mag
   return page({ title: 'Sign in', tenantName: o.tenantName, body: `${head(o)}\n${parts.join('\n<hr>\n')}${links ? `\n<nav class="links">${links}</nav>` : ''}` });
 }
 
-export function enterCodePage(o: LoginPageBase & { destination: string; channel: 'email_otp' | 'phone_otp' }): string {
+/**
+ * The code step. `resend`: a second factor's code can be sent again (to the account's own address
+ * or number, within the per-destination send limits); a first factor's code is asked for again by
+ * starting over with the address.
+ */
+export function enterCodePage(o: LoginPageBase & { destination: string; channel: 'email_otp' | 'phone_otp'; resend?: boolean }): string {
   const where = o.channel === 'phone_otp' ? 'by text message' : 'by email';
   return page({
     title: 'Enter your code', tenantName: o.tenantName,
@@ -67,6 +72,8 @@ ${form(o, `<input type="hidden" name="step" value="verify_code">
 <label for="code">Code</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required autofocus>
 <button type="submit">Continue</button>`)}
+${o.resend ? form(o, `<p class="muted">Didn't get it? A new code replaces this one.</p>
+<button type="submit" name="step" value="${o.channel}" class="secondary">Send a new code</button>`) : ''}
 ${restart(o)}`,
   });
 }
