@@ -67,6 +67,7 @@ export function flowApiKit(c: Container) {
  *   GET  /t/{slug}/authentication/status                                           → flow
  *   POST /t/{slug}/authentication/authenticate   {method, …method fields}          → flow
  *   POST /t/{slug}/authentication/verify-otp     {code}                            → flow
+ *   POST /t/{slug}/authentication/resend                                           → flow (a new code or link replaces the pending one)
  *   POST /t/{slug}/authentication/enroll         {method: "totp"}                  → secret, otpauth_uri, qr_svg
  *   POST /t/{slug}/authentication/complete       {remember?}                       → {redirect_to} or {session}
  *   POST /t/{slug}/authentication/login          {email, password, remember?}      → {session} at once, or 202 flow (+ flow_token) when a second factor is due
@@ -97,6 +98,8 @@ export function registerAuthnRoutes(app: FastifyInstance, c: Container): void {
   }));
 
   app.post(`${base}/verify-otp`, route(async (req, _reply, r) => (await c.services.authn.verifyOtp(r, flowToken(req), body(req))).view));
+
+  app.post(`${base}/resend`, route(async (req, _reply, r) => c.services.authn.resendCode(r, flowToken(req))));
 
   app.post(`${base}/enroll`, route(async (req, reply, r) => {
     if ((body(req).method ?? 'totp') !== 'totp') return fail(reply, 400, 'invalid_request', 'only totp can be enrolled during sign-in');

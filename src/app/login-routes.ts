@@ -98,7 +98,7 @@ export function registerLoginRoutes(app: FastifyInstance, c: Container): void {
           registerUrl: tenant.selfRegistration ? `/t/${t.slug}/register${withChallenge(target)}` : undefined, recoverUrl: `/t/${t.slug}/recover${withChallenge(target)}`,
         }));
       case 'second_factor':
-        if (flow.otp) return kit.html(reply, status, enterCodePage({ ...base, destination: flow.otp.destination, channel: flow.otp.channel as 'email_otp' | 'phone_otp', resend: view.methods.includes(flow.otp.channel) }));
+        if (flow.otp) return kit.html(reply, status, enterCodePage({ ...base, destination: flow.otp.destination, channel: flow.otp.channel as 'email_otp' | 'phone_otp'}));
         return kit.html(reply, status, secondFactorPage({ ...base, methods: view.methods }));
       case 'enroll_mfa': {
         const enrolment = await engine.beginEnrolment(r, token);
@@ -184,6 +184,9 @@ export function registerLoginRoutes(app: FastifyInstance, c: Container): void {
           break;
         case 'verify_code':
           await engine.verifyOtp(r, token, { code });
+          break;
+        case 'resend_code':
+          await engine.resendCode(r, token);
           break;
         case 'totp':
         case 'enrol_totp':

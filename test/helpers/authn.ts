@@ -33,6 +33,7 @@ export class FlowClient {
   }
   authenticate(body: Record<string, unknown>) { return this.call('POST', 'authenticate', body); }
   verifyOtp(code: string) { return this.call('POST', 'verify-otp', { code }); }
+  resend() { return this.call('POST', 'resend', {}); }
   status() { return this.call('GET', 'status'); }
   enroll() { return this.call('POST', 'enroll', { method: 'totp' }); }
   complete(body: Record<string, unknown> = {}) { return this.call('POST', 'complete', body); }

@@ -405,22 +405,52 @@ export class AuthnEngine {
       user = await em.findOne(User, { email, tenant: r.tenantId, status: 'active' });
       destination = email;
     }
-    await this.limitSends(r, destination);
+    return this.deliverCode(r, tenant, flow, channel, {
+      user, address: destination, masked: channel === 'phone_otp' ? maskPhone(destination) : maskEmail(destination),
+      sendId: this.deps.throttle.sendId(destination), step: second ? 'second' : 'first',
+    });
+  }
+
+  /**
+   * "Send it again" for the code or link pending in a sign-in: a new one replaces it (the old one
+   * stops working), to the same place, counted against the same per-destination and per-address
+   * send limits as the first. An unknown address is again sent nothing, with the same answer.
+   */
+  async resendCode(r: FlowRequest, token: string | null | undefined): Promise<FlowView> {
+    const flow = await this.loadLogin(r.tenantId, token);
+    const tenant = await this.tenant(r.tenantId);
+    const otp = flow.otp;
+    assertThat(otp && (otp.step === 'first' || otp.step === 'second'), () => outOfOrder('no code or link is pending in this sign-in (or it expired): ask for one first'));
+    assertThat(otp.sendId, () => outOfOrder('this code cannot be sent again: ask for a new one'));
+    const user = otp.userId ? await this.em(r.tenantId).findOne(User, { id: otp.userId, tenant: r.tenantId, status: 'active' }) : null;
+    const address = !user ? null : (otp.channel === 'phone_otp' ? user.phoneNumber : user.email) ?? null;
+    return this.deliverCode(r, tenant, flow, otp.channel, { user: address ? user : null, address, masked: otp.destination, sendId: otp.sendId, step: otp.step });
+  }
+
+  /**
+   * Puts a new code or link in the flow (replacing any pending one) and, when `to.user` is set,
+   * sends it to `to.address`, within the send limits counted under `to.sendId`.
+   */
+  private async deliverCode(r: FlowRequest, tenant: Tenant, flow: LoginFlow, channel: PendingOtp['channel'],
+    to: { user: User | null; address: string | null; masked: string; sendId: string; step: 'first' | 'second' }): Promise<FlowView> {
+    const em = this.em(r.tenantId);
+    await this.limitSendsById(r, to.sendId);
     const secret = channel === 'magic_link' ? randomToken(32) : numericCode(6);
     const otp: PendingOtp = {
-      channel, userId: user?.id ?? null, destination: channel === 'phone_otp' ? maskPhone(destination) : maskEmail(destination),
-      codeHash: this.codeHash(flow.id, secret), expiresAt: Math.floor(Date.now() / 1000) + OTP_TTL_SECONDS, step: second ? 'second' : 'first',
+      channel, userId: to.user?.id ?? null, destination: to.masked, sendId: to.sendId,
+      codeHash: this.codeHash(flow.id, secret), expiresAt: Math.floor(Date.now() / 1000) + OTP_TTL_SECONDS, step: to.step,
     };
     await em.nativeUpdate(LoginFlow, { id: flow.id, tenant: r.tenantId, state: flow.state }, { otp });
     flow.otp = otp;
-    if (user) {
+    const { user, address } = to;
+    if (user && address) {
       const link = `${this.deps.issuerUrl(r.slug)}/login/magic?token=${secret}`;
-      if (channel === 'phone_otp') await this.deps.sms.send({ to: destination, text: `${secret} is your ${tenant.name} sign-in code. It expires in 10 minutes.` }, { tenantId: r.tenantId });
+      if (channel === 'phone_otp') await this.deps.sms.send({ to: address, text: `${secret} is your ${tenant.name} sign-in code. It expires in 10 minutes.` }, { tenantId: r.tenantId });
       else await this.deps.mail.send(channel === 'magic_link' ? {
-        to: destination, subject: `Sign in to ${tenant.name}`,
+        to: address, subject: `Sign in to ${tenant.name}`,
         text: `Open this link in the browser where you asked for it to sign in to ${tenant.name}:\n\n${link}\n\nIt works once and expires in 10 minutes. If you did not ask for it, ignore this message.`,
       } : {
-        to: destination, subject: `${secret} is your ${tenant.name} sign-in code`,
+        to: address, subject: `${secret} is your ${tenant.name} sign-in code`,
         text: `Your sign-in code for ${tenant.name} is ${secret}. It expires in 10 minutes. If you did not ask for it, ignore this message.`,
       }, { tenantId: r.tenantId });
       recordEvent(em, channel === 'magic_link'
@@ -434,7 +464,11 @@ export class AuthnEngine {
 
   /** Refuses a send past the per-destination / per-address limits (TOO_MANY_ATTEMPTS with Retry-After). */
   async limitSends(r: FlowRequest, destination: string): Promise<void> {
-    const wait = await this.deps.throttle.sendAllowed(r.tenantId, destination.toLowerCase(), r.ip);
+    await this.limitSendsById(r, this.deps.throttle.sendId(destination));
+  }
+
+  private async limitSendsById(r: FlowRequest, sendId: string): Promise<void> {
+    const wait = await this.deps.throttle.sendAllowedById(r.tenantId, sendId, r.ip);
     if (wait !== null) throw new AuthnError(AuthnErrorCode.TOO_MANY_ATTEMPTS, 'too many codes were sent; wait a few minutes and try again', ['email'], wait);
   }
 

@@ -26,6 +26,11 @@ export interface PendingOtp {
   expiresAt: number;
   /** The factor being proven: first (sign-in) or second (MFA), or a registration/recovery step. */
   step: 'first' | 'second' | 'verify_email' | 'verify_phone' | 'recovery';
+  /**
+   * The id the send limits count this destination under (LoginThrottle.sendId: a hash, never the
+   * address), so that sending it again counts alike for known and unknown addresses.
+   */
+  sendId?: string;
 }
 
 /**

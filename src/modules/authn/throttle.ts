@@ -124,7 +124,17 @@ export class LoginThrottle {
    * mail and SMS from being pumped through sign-in, sign-up and recovery.
    */
   async sendAllowed(tenantId: string, destination: string, ip: string | null): Promise<number | null> {
-    const keys = [this.key('send', tenantId, destination), ...(ip ? [this.key('sendip', tenantId, ip)] : [])];
+    return this.sendAllowedById(tenantId, this.sendId(destination), ip);
+  }
+
+  /** The id sends to `destination` are counted under (kept with a pending code, so a resend counts alike). */
+  sendId(destination: string): string {
+    return sha256Hex(destination.toLowerCase()).slice(0, 32);
+  }
+
+  /** `sendAllowed` for a destination known by its `sendId`. */
+  async sendAllowedById(tenantId: string, sendId: string, ip: string | null): Promise<number | null> {
+    const keys = [`signet:authn:send:${tenantId}:${sendId}`, ...(ip ? [this.key('sendip', tenantId, ip)] : [])];
     const multi = this.redis.multi();
     for (const k of keys) multi.incr(k).expire(k, THROTTLE_WINDOW_SECONDS, 'NX').ttl(k);
     const res = (await multi.exec()) ?? [];

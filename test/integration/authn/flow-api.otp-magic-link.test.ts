@@ -96,6 +96,40 @@ describe('flow API: email / SMS one-time codes and magic links', () => {
     expect(after.sessions.nodes).toHaveLength(1);
   });
 
+  it('resend: a new code replaces the pending one, sent to the same place, within the same send limits; an unknown address is answered alike and sent nothing', async () => {
+    const u = await user(t, { email: 'rae@example.com' });
+    const f = await flow(t);
+    // Nothing pending yet: out of order.
+    const early = await f.resend();
+    expect(early.status).toBe(409);
+    expect(early.body.error).toBe('step_out_of_order');
+
+    await f.authenticate({ method: 'email_otp', email: 'rae@example.com' });
+    const first = codeIn((await lastMail(s, t, 'rae@example.com'))?.subject);
+    const again = await f.resend();
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ state: 'identify', pending: { channel: 'email_otp', destination: 'r***@example.com' } });
+    const second = codeIn((await lastMail(s, t, 'rae@example.com'))?.subject);
+    expect(second).not.toBe(first);
+    // The first code was replaced: a wrong answer now.
+    expect((await f.verifyOtp(first)).body.error).toBe('invalid_code');
+    expect((await f.verifyOtp(second)).body).toMatchObject({ state: 'authenticated', user: { id: u.subject } });
+
+    // An unknown address: the same answers, nothing sent; the send limit counts its resends too.
+    const g = await flow(t);
+    const asked = await g.authenticate({ method: 'email_otp', email: 'nobody-here@example.com' });
+    const resent = await g.resend();
+    expect(resent.status).toBe(200);
+    expect(resent.body.pending).toMatchObject({ channel: 'email_otp', destination: 'n***@example.com' });
+    expect(Object.keys(resent.body).sort()).toEqual(Object.keys(asked.body).sort());
+    expect(await lastMail(s, t, 'nobody-here@example.com')).toBeUndefined();
+    for (let i = 0; i < 3; i++) expect((await g.resend()).status).toBe(200);
+    const refused = await g.resend();
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toBe('too_many_attempts');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
   it('SMS code as the first factor, for a verified phone number only', async () => {
     const u = await user(t, { email: 'pat@example.com' }, { phoneNumber: '+15550001111', phoneNumberVerified: true });
     await user(t, { email: 'unverified-phone@example.com' }, { phoneNumber: '+15550002222' });

@@ -6,27 +6,31 @@ import { startTestServer, type TestServer } from '../../helpers/server.js';
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /**
- * The hosted sign-in's code step for a second factor (src/modules/authn/pages/login-pages.ts
- * enterCodePage): "Send a new code" sends a fresh code to the account's own address, the
- * previous one stops working, and the per-destination send limit still holds.
+ * The hosted sign-in's code step (src/modules/authn/pages/login-pages.ts enterCodePage, engine
+ * resendCode): "Send a new code" sends a fresh code to the same place, the previous one stops
+ * working, and the per-destination send limit still holds — for a second factor and a first.
  */
-describe('hosted sign-in: a second factor code can be sent again', () => {
+describe('hosted sign-in: a code can be sent again', () => {
   let s: TestServer;
   let t: TestTenant;
+  /** Email codes as a first factor, no MFA. */
+  let first: TestTenant;
   const password = 'second-factor-by-mail-7';
 
   beforeAll(async () => {
     s = await startTestServer();
     t = await createTenant(s);
     await updateSettings(s, t, { authenticationMethods: ['password', 'email_otp'], mfaPolicy: 'REQUIRED', mfaMethods: ['email_otp'] });
+    first = await createTenant(s);
+    await updateSettings(s, first, { authenticationMethods: ['password', 'email_otp'] });
   });
   afterAll(async () => s?.stop());
 
-  const account = () => `/t/${t.slug}/account`;
+  const account = (tt = t) => `/t/${tt.slug}/account`;
 
   /** POSTs one step of the hosted form shown in `html`, following redirects; the next page. */
-  async function step(b: TestBrowser, html: string, fields: Record<string, string>) {
-    const r = await b.follow(`${t.issuer}/login`, s.publicUrl, {
+  async function step(b: TestBrowser, html: string, fields: Record<string, string>, tt = t) {
+    const r = await b.follow(`${tt.issuer}/login`, s.publicUrl, {
       method: 'POST', headers: form,
       body: new URLSearchParams({ return_to: hidden(html, 'return_to'), csrf_token: hidden(html, 'csrf_token'), ...fields }),
     });
@@ -45,15 +49,15 @@ describe('hosted sign-in: a second factor code can be sent again', () => {
     page = await step(b, page.html, { step: 'email_otp' });
     expect(page.html).toContain('Enter your code');
     expect(page.html).toContain('Send a new code');
-    const first = codeIn((await lastMail(s, t, email))?.subject);
+    const old = codeIn((await lastMail(s, t, email))?.subject);
 
-    page = await step(b, page.html, { step: 'email_otp' });
+    page = await step(b, page.html, { step: 'resend_code' });
     expect(page.html).toContain('Enter your code');
     const second = codeIn((await lastMail(s, t, email))?.subject);
-    expect(second).not.toBe(first);
+    expect(second).not.toBe(old);
 
     // The first code was replaced (a wrong answer, counted like any other).
-    const stale = await step(b, page.html, { step: 'verify_code', code: first });
+    const stale = await step(b, page.html, { step: 'verify_code', code: old });
     expect(stale.html).toContain('role="alert"');
     expect(stale.url).not.toBe(`${s.publicUrl}${account()}`);
 
@@ -70,14 +74,39 @@ describe('hosted sign-in: a second factor code can be sent again', () => {
     let page = await step(b, await start.res.text(), { step: 'password', email, password });
     const codes = new Set<string>();
     for (let i = 0; i < 5; i++) {
-      page = await step(b, page.html, { step: 'email_otp' });
+      page = await step(b, page.html, { step: i === 0 ? 'email_otp' : 'resend_code' });
       codes.add(codeIn((await lastMail(s, t, email))?.subject));
     }
     expect(codes.size).toBeGreaterThan(1);
-    const refused = await step(b, page.html, { step: 'email_otp' });
+    const refused = await step(b, page.html, { step: 'resend_code' });
     expect(refused.status).toBe(429);
     expect(refused.html).toMatch(/too many codes were sent/i);
     const last = codeIn((await lastMail(s, t, email))?.subject);
     expect(codes.has(last), 'no sixth code was sent').toBe(true);
+  });
+  it('a first factor: the code page sends a new code to the address typed; an unknown address gets the same pages and no mail', async () => {
+    const email = `mae-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    await createUser(s, first, { email, password });
+    const b = new TestBrowser();
+    const start = await b.follow(`${first.issuer}/login?return_to=${encodeURIComponent(account(first))}`, s.publicUrl);
+    let page = await step(b, await start.res.text(), { step: 'email_otp', email }, first);
+    expect(page.html).toContain('Enter your code');
+    expect(page.html).toContain('Send a new code');
+    const old = codeIn((await lastMail(s, first, email))?.subject);
+    page = await step(b, page.html, { step: 'resend_code' }, first);
+    const fresh = codeIn((await lastMail(s, first, email))?.subject);
+    expect(fresh).not.toBe(old);
+    const done = await step(b, page.html, { step: 'verify_code', code: fresh }, first);
+    expect(done.url).toBe(`${s.publicUrl}${account(first)}`);
+
+    const stranger = new TestBrowser();
+    const other = await stranger.follow(`${first.issuer}/login?return_to=${encodeURIComponent(account(first))}`, s.publicUrl);
+    const unknown = `nobody-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    let p2 = await step(stranger, await other.res.text(), { step: 'email_otp', email: unknown }, first);
+    expect(p2.html).toContain('Enter your code');
+    p2 = await step(stranger, p2.html, { step: 'resend_code' }, first);
+    expect(p2.status).toBe(200);
+    expect(p2.html).toContain('Enter your code');
+    expect(await lastMail(s, first, unknown)).toBeUndefined();
   });
 });

@@ -57,12 +57,8 @@ ${byEmail.includes('magic_link') ? `<button type="submit" name="step" value="mag
   return page({ title: 'Sign in', tenantName: o.tenantName, body: `${head(o)}\n${parts.join('\n<hr>\n')}${links ? `\n<nav class="links">${links}</nav>` : ''}` });
 }
 
-/**
- * The code step. `resend`: a second factor's code can be sent again (to the account's own address
- * or number, within the per-destination send limits); a first factor's code is asked for again by
- * starting over with the address.
- */
-export function enterCodePage(o: LoginPageBase & { destination: string; channel: 'email_otp' | 'phone_otp'; resend?: boolean }): string {
+/** The code step; "Send a new code" replaces the pending code with a new one (within the send limits). */
+export function enterCodePage(o: LoginPageBase & { destination: string; channel: 'email_otp' | 'phone_otp' }): string {
   const where = o.channel === 'phone_otp' ? 'by text message' : 'by email';
   return page({
     title: 'Enter your code', tenantName: o.tenantName,
@@ -72,17 +68,20 @@ ${form(o, `<input type="hidden" name="step" value="verify_code">
 <label for="code">Code</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required autofocus>
 <button type="submit">Continue</button>`)}
-${o.resend ? form(o, `<p class="muted">Didn't get it? A new code replaces this one.</p>
-<button type="submit" name="step" value="${o.channel}" class="secondary">Send a new code</button>`) : ''}
+${resendForm(o, "Didn't get it? A new code replaces this one.", 'Send a new code')}
 ${restart(o)}`,
   });
 }
+
+const resendForm = (o: LoginPageBase, hint: string, label: string) =>
+  form(o, `<p class="muted">${h(hint)}</p>\n<button type="submit" name="step" value="resend_code" class="secondary">${h(label)}</button>`);
 
 export function checkEmailPage(o: LoginPageBase & { destination: string }): string {
   return page({
     title: 'Check your email', tenantName: o.tenantName,
     body: `${head(o)}
 <p>If <strong>${h(o.destination)}</strong> has an account, we sent it a sign-in link. Open it in this browser within 10 minutes.</p>
+${resendForm(o, "Didn't get it? A new link replaces this one.", 'Send a new link')}
 ${restart(o)}`,
   });
 }
