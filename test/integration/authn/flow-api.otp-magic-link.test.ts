@@ -128,6 +128,16 @@ describe('flow API: email / SMS one-time codes and magic links', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.error).toBe('too_many_attempts');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    // A magic link too: a new link (a new token) by mail, the flow still waiting for it.
+    const m = await flow(t);
+    await m.authenticate({ method: 'magic_link', email: 'rae@example.com' });
+    const linkOf = async () => new URL(/https?:\/\/\S+/.exec((await lastMail(s, t, 'rae@example.com'))!.text)![0]).searchParams.get('token');
+    const before = await linkOf();
+    expect((await m.resend()).body).toMatchObject({ state: 'identify', pending: { channel: 'magic_link' } });
+    const after = await linkOf();
+    expect(after).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(after).not.toBe(before);
   });
 
   it('SMS code as the first factor, for a verified phone number only', async () => {
