@@ -5,6 +5,17 @@ import { TenantType, toTenantType } from '../../tenant/graphql/tenant.type.js';
 import { tenantById } from '../../tenant/graphql/tenant.loader.js';
 import { ViewerType } from './viewer.type.js';
 
+/**
+ * The caller's scopes, sorted once per verified token: the verifier keeps one principal (and its
+ * scope set) per token until it expires, so every `viewer` with that token reuses this list.
+ */
+const sortedScopes = new WeakMap<ReadonlySet<string>, readonly string[]>();
+function scopeList(scopes: ReadonlySet<string>): string[] {
+  let list = sortedScopes.get(scopes);
+  if (!list) sortedScopes.set(scopes, (list = Object.freeze([...scopes].sort())));
+  return list as string[];
+}
+
 @Resolver(() => ViewerType)
 export class ViewerResolver {
   @Query(() => ViewerType, { description: 'Who is calling, with which scopes, in which tenant. Needs only a valid management token.' })
@@ -15,7 +26,7 @@ export class ViewerResolver {
       kind: ctx.actor.kind === 'user' ? ActorKind.USER : ActorKind.CLIENT,
       subject: ctx.actor.id,
       clientId: ctx.actor.clientId ?? ctx.actor.id,
-      scopes: [...ctx.scopes].sort(),
+      scopes: scopeList(ctx.scopes),
       tokenExpiresAt: new Date(ctx.credential.expiresAt * 1000),
     });
   }
