@@ -20,6 +20,7 @@ const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
  *   POST /t/{slug}/authentication/recovery/start                       → 201 {flow_token, …recovery view}
  *   GET  /t/{slug}/authentication/recovery                             → view
  *   POST /t/{slug}/authentication/recovery/email          {email}      → view (step "code"; same answer for unknown addresses)
+ *   POST /t/{slug}/authentication/recovery/resend                      → view (a new code and link to the address given; same limits)
  *   POST /t/{slug}/authentication/recovery/code           {code}       → view (step "second_factor" with methods, or "password")
  *   POST /t/{slug}/authentication/recovery/second_factor  {method: "totp" | "recovery_code", code} → view (step "password")
  *   POST /t/{slug}/authentication/recovery/password       {password}   → {state: "completed", user_id, sessions_revoked}
@@ -62,6 +63,8 @@ export function registerRecoveryRoutes(app: FastifyInstance, c: Container): void
     switch (req.params.step) {
       case 'email':
         return recovery.email(r, token, b, linkUrl(t));
+      case 'resend':
+        return recovery.resend(r, token, linkUrl(t));
       case 'code':
         return recovery.code(r, token, b);
       case 'second_factor':
@@ -72,7 +75,7 @@ export function registerRecoveryRoutes(app: FastifyInstance, c: Container): void
         return done;
       }
       default:
-        return fail(reply, 400, 'invalid_request', 'unknown recovery step (steps: email, code, second_factor, password)');
+        return fail(reply, 400, 'invalid_request', 'unknown recovery step (steps: email, resend, code, second_factor, password)');
     }
   }));
 
@@ -155,6 +158,9 @@ export function registerRecoveryRoutes(app: FastifyInstance, c: Container): void
       switch (step) {
         case 'email':
           await recovery.email(r, token, { email: email ?? '' }, linkUrl(t));
+          break;
+        case 'resend':
+          await recovery.resend(r, token, linkUrl(t));
           break;
         case 'code':
           await recovery.code(r, token, { code });

@@ -157,6 +157,14 @@ export class RecoveryService {
     return this.view(tenant, flow);
   }
 
+  /** "Send it again": the email step once more for the address already given (a new code replaces the old one, within the same send limits). */
+  async resend(r: FlowRequest, token: string | null | undefined, linkUrl: string): Promise<RecoveryView> {
+    const { progress } = await this.load(r, token);
+    this.stageIs(progress, 'code');
+    assertThat(progress.email, () => outOfOrder('enter the email address of your account first'));
+    return this.email(r, token, { email: progress.email }, linkUrl);
+  }
+
   /** The mailed code (or the link's): proves the mailbox. Next: the second factor if the user has one, else the password. */
   async code(r: FlowRequest, token: string | null | undefined, input: { code?: unknown }): Promise<RecoveryView> {
     const { flow, tenant, progress } = await this.load(r, token);

@@ -96,6 +96,43 @@ describe('account recovery (flow API)', () => {
     expect(completed.find((e) => e.payload.userId === userId)?.payload).toEqual({ userId, sessionsRevoked: true });
   });
 
+  it('resend: a new code and link to the address given replace the old ones (same limits); unknown addresses alike; the hosted code page offers it', async () => {
+    await createUser(s, t, { email: 'grace@example.com', password: 'compiler-first-1952' });
+    const f = await started(t);
+    expect(await step(f, 'resend', {})).toMatchObject({ status: 409, body: { error: 'step_out_of_order' } });
+    await step(f, 'email', { email: 'grace@example.com' });
+    const first = codeIn((await lastMail(s, t, 'grace@example.com'))?.subject);
+    const again = await step(f, 'resend', {});
+    expect(again).toMatchObject({ status: 200, body: { step: 'code', pending: { channel: 'email', destination: 'g***@example.com' } } });
+    const second = codeIn((await lastMail(s, t, 'grace@example.com'))?.subject);
+    expect(second).not.toBe(first);
+    expect(await step(f, 'code', { code: first })).toMatchObject({ status: 401, body: { error: 'invalid_code' } });
+    expect((await step(f, 'code', { code: second })).body).toMatchObject({ step: 'password' });
+
+    const ghost = await started(t);
+    await step(ghost, 'email', { email: 'nobody-recovers@example.com' });
+    expect(await step(ghost, 'resend', {})).toMatchObject({ status: 200, body: { step: 'code', pending: { destination: 'n***@example.com' } } });
+    expect(await lastMail(s, t, 'nobody-recovers@example.com')).toBeUndefined();
+
+    // The hosted code page carries the button.
+    const b = new TestBrowser();
+    const page = await b.follow(`${t.issuer}/recover`, s.publicUrl);
+    const html = await page.res.text();
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)![1]!;
+    const sent = await b.follow(`${t.issuer}/recover`, s.publicUrl, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: csrf, step: 'email', email: 'grace@example.com' }),
+    });
+    const codePage = await sent.res.text();
+    expect(codePage).toContain('Send a new code');
+    const resent = await b.follow(`${t.issuer}/recover`, s.publicUrl, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: csrf, step: 'resend' }),
+    });
+    expect(resent.res.status).toBe(200);
+    expect(await resent.res.text()).toContain('Enter your code');
+    const third = codeIn((await lastMail(s, t, 'grace@example.com'))?.subject);
+    expect(third).not.toBe(second);
+  });
+
   it('answers an unknown address exactly like a known one and mails nothing; wrong codes end the flow after five', async () => {
     await createUser(s, t, { email: 'known@example.com', password: 'known-password-123' });
     const known = await started(t);

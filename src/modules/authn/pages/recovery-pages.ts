@@ -38,6 +38,8 @@ export function recoverCodePage(o: RecoveryPageBase & { destination: string }): 
 ${form(o, 'code', `<label for="code">Code</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required autofocus>
 <button type="submit">Continue</button>`)}
+${form(o, 'resend', `<p class="muted">Didn&#39;t get it? A new code replaces this one.</p>
+<button type="submit" class="secondary">Send a new code</button>`)}
 ${startOver(o)}`,
   });
 }
