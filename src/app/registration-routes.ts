@@ -28,6 +28,7 @@ type Target = { kind: 'challenge'; challenge: string } | { kind: 'return'; retur
  *   POST /t/{slug}/authentication/upgrade/start       (SSO session cookie of a guest) → 201 {flow_token, …view, kind: "upgrade"}
  *   GET  /t/{slug}/authentication/registration                              → view
  *   POST /t/{slug}/authentication/registration/{step} {…fields} | {skip: true} → view
+ *   POST /t/{slug}/authentication/registration/resend                        → view (a new code to the address or number given)
  *        email {email} · email_verification {code} · terms {accept: true} · profile {given_name, family_name}
  *        · phone_verification {phone_number} (texts a code) then {code} · credentials {password}
  *   POST /t/{slug}/authentication/complete            (authn-routes.ts)     → {redirect_to} | {session, user_id}
@@ -72,6 +73,7 @@ export function registerRegistrationRoutes(app: FastifyInstance, c: Container): 
 
   app.get('/t/:slug/authentication/registration', route(async (req, _reply, r) => registration.status(r, flowToken(req))));
 
+  app.post('/t/:slug/authentication/registration/resend', route(async (req, _reply, r) => registration.resend(r, flowToken(req))));
   app.post('/t/:slug/authentication/registration/:step', route(async (req, _reply, r) =>
     registration.step(r, flowToken(req), req.params.step ?? '', body(req))));
 
@@ -247,7 +249,7 @@ export function registerRegistrationRoutes(app: FastifyInstance, c: Container): 
         return kit.redirect(reply, pageUrl(m.path(t), target));
       }
       const { flow, token } = await flowFor(req, reply, t, r, target, m);
-      const view = await registration.step(r, token, step, stepInput(req));
+      const view = step === 'resend' ? await registration.resend(r, token) : await registration.step(r, token, step, stepInput(req));
       if (view.state === 'authenticated') return finish(req, reply, t, r, flow, token);
       if (view.outcome === 'check_email') {
         setFlowCookie(reply, t, null);

@@ -201,6 +201,22 @@ export class RegistrationService {
   }
 
   /**
+   * "Send it again" at a verification step: a new code to the address or number already given
+   * (it replaces the old one, also after it expired), within the same send limits. A taken
+   * address gets the "you already have an account" mail again, as at the email step.
+   */
+  async resend(r: FlowRequest, token: string | null | undefined): Promise<RegistrationView> {
+    const { flow, tenant, progress } = await this.load(r, token);
+    assertThat(flow.state === 'identify', () => outOfOrder('this sign-up has no code to send now'));
+    const current = this.next(progress)?.name;
+    if (current === 'phone_verification' && progress.phone && flow.otp) return this.step(r, token, 'phone_verification', { phone_number: progress.phone });
+    assertThat(current === 'email_verification' && progress.email, () => outOfOrder('no code is pending at this step'));
+    const otp = await this.email(r, tenant, flow, structuredClone(progress), { email: progress.email });
+    await saveFlow(this.engine.em(r.tenantId), flow, { otp });
+    return this.view(tenant, flow);
+  }
+
+  /**
    * Answers one step (`input.skip === true` skips an optional one). When no step is left, the
    * account is created (or the guest converted) and the flow is ready to complete.
    */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeIn, FlowClient, lastMail, lastSms, updateSettings } from '../../helpers/authn.js';
 import { auditEvents } from '../../helpers/oauth-assertions.js';
-import { createTenant, createUser, type TestTenant } from '../../helpers/oauth-flow.js';
+import { createTenant, createUser, TestBrowser, type TestTenant } from '../../helpers/oauth-flow.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
 /**
@@ -132,6 +132,45 @@ describe('self-registration (flow API)', () => {
     const login = new FlowClient(s, full);
     await login.start();
     expect((await login.authenticate({ method: 'password', email: 'katherine@example.com', password: 'orbital-mechanics-1962' })).body.state).toBe('authenticated');
+  });
+
+  it('resend: a new email or SMS code replaces the pending one (same limits); nothing to resend is out of order; the hosted code page offers it', async () => {
+    const f = await started(full);
+    expect(await step(f, 'resend', {})).toMatchObject({ status: 409, body: { error: 'step_out_of_order' } });
+    await step(f, 'email', { email: 'mary@example.com' });
+    const first = codeIn((await lastMail(s, full, 'mary@example.com'))?.subject);
+    const again = await step(f, 'resend', {});
+    expect(again).toMatchObject({ status: 200, body: { step: 'email_verification', pending: { channel: 'email', destination: 'm***@example.com' } } });
+    const second = codeIn((await lastMail(s, full, 'mary@example.com'))?.subject);
+    expect(second).not.toBe(first);
+    expect(await step(f, 'email_verification', { code: first })).toMatchObject({ status: 401, body: { error: 'invalid_code' } });
+    expect((await step(f, 'email_verification', { code: second })).body.step).toBe('terms');
+    // Terms and profile have no code: nothing to send.
+    expect(await step(f, 'resend', {})).toMatchObject({ status: 409, body: { error: 'step_out_of_order' } });
+    await step(f, 'terms', { accept: true });
+    await step(f, 'profile', { given_name: 'Mary', family_name: 'Jackson' });
+    await step(f, 'phone_verification', { phone_number: '+1 555 010 4321' });
+    const sms1 = codeIn(await lastSms(s, full, '+15550104321'));
+    expect((await step(f, 'resend', {})).body).toMatchObject({ step: 'phone_verification', pending: { channel: 'sms' } });
+    const sms2 = codeIn(await lastSms(s, full, '+15550104321'));
+    expect(sms2).not.toBe(sms1);
+    expect((await step(f, 'phone_verification', { code: sms2 })).body.step).toBe('credentials');
+
+    // The hosted sign-up's code page carries the button, and it sends a new code.
+    const b = new TestBrowser();
+    const first2 = await b.follow(`${full.issuer}/register`, s.publicUrl);
+    const html = await first2.res.text();
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)![1]!;
+    const post = (fields: Record<string, string>) => b.follow(`${full.issuer}/register`, s.publicUrl, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: csrf, ...fields }),
+    });
+    const codePage = await (await post({ step: 'email', email: 'mary-hosted@example.com' })).res.text();
+    expect(codePage).toContain('Send a new code');
+    const before = codeIn((await lastMail(s, full, 'mary-hosted@example.com'))?.subject);
+    const resent = await post({ step: 'resend' });
+    expect(resent.res.status).toBe(200);
+    expect(await resent.res.text()).toContain('Verify your email');
+    expect(codeIn((await lastMail(s, full, 'mary-hosted@example.com'))?.subject)).not.toBe(before);
   });
 
   it('does not reveal a taken address: same answers, a "you already have an account" mail, nothing created', async () => {

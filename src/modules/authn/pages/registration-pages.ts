@@ -50,6 +50,8 @@ ${form(o, step, `<label for="code">Code</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" required autofocus>
 <button type="submit">Continue</button>
 ${skipButton(o.optional)}`)}
+${form(o, 'resend', `<p class="muted">Didn&#39;t get it? A new code replaces this one.</p>
+<button type="submit" class="secondary">Send a new code</button>`)}
 ${startOver(o)}`,
   });
 }
@@ -59,7 +61,8 @@ export function signUpCodeExpiredPage(o: SignUpPageBase & { optional: boolean })
   return page({
     title: 'Verify your email', tenantName: o.tenantName,
     body: `${head(o)}
-<p>The code has expired. Start over to get a new one.</p>
+<p>The code has expired.</p>
+${form(o, 'resend', '<button type="submit">Send a new code</button>')}
 ${o.optional ? form(o, 'email_verification', skipButton(true)) : ''}
 ${startOver(o)}`,
   });
