@@ -98,7 +98,7 @@ export function registerLoginRoutes(app: FastifyInstance, c: Container): void {
           registerUrl: tenant.selfRegistration ? `/t/${t.slug}/register${withChallenge(target)}` : undefined, recoverUrl: `/t/${t.slug}/recover${withChallenge(target)}`,
         }));
       case 'second_factor':
-        if (flow.otp) return kit.html(reply, status, enterCodePage({ ...base, destination: flow.otp.destination, channel: flow.otp.channel as 'email_otp' | 'phone_otp'}));
+        if (flow.otp) return kit.html(reply, status, enterCodePage({ ...base, destination: flow.otp.destination, channel: flow.otp.channel as 'email_otp' | 'phone_otp' }));
         return kit.html(reply, status, secondFactorPage({ ...base, methods: view.methods }));
       case 'enroll_mfa': {
         const enrolment = await engine.beginEnrolment(r, token);

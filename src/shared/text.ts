@@ -13,3 +13,6 @@ export function isCleanIdentifier(value: string, maxLength: number): boolean {
 export function hasControlChars(value: string): boolean {
   return CONTROL.test(value);
 }
+
+/** A UUID as PostgreSQL prints it (lowercase, hyphenated): ids are checked before any query. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -82,6 +82,11 @@ export class TestBrowser {
     }
     return { res, url: current };
   }
+
+  /** POSTs a hosted page's form (url-encoded `fields`) and follows the redirects, like `follow`. */
+  submit(url: string, origin: string, fields: Record<string, string>): Promise<{ res: Response; url: string }> {
+    return this.follow(url, origin, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+  }
 }
 
 export function hidden(html: string, name: string): string {

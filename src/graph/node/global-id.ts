@@ -2,7 +2,7 @@
  * Global node IDs: opaque, versioned encodings of (type, uuid). `S1` marks version 1 of the
  * scheme; the rest is base64url("<Type>:<uuid>"). One codec for the whole graph.
  */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { UUID } from '../../shared/text.js';
 
 export function encodeGlobalId(type: string, uuid: string): string {
   return `S1${Buffer.from(`${type}:${uuid}`).toString('base64url')}`;

@@ -91,13 +91,14 @@ export class LoginThrottle {
     this.redis = redis as Scripted;
   }
 
-  private key(kind: string, tenantId: string, subject: string): string {
-    return `signet:authn:${kind}:${tenantId}:${sha256Hex(subject.toLowerCase()).slice(0, 32)}`;
+  /** The Redis key of one counter: the subject only as its hash (`sendId`), never the address itself. */
+  private key(kind: string, tenantId: string, id: string): string {
+    return `signet:authn:${kind}:${tenantId}:${id}`;
   }
 
   private keys(scope: string, tenantId: string, subject: string): string[] {
-    const id = sha256Hex(subject.toLowerCase()).slice(0, 32);
-    return ['lock', 'fails', 'inflight', 'lockouts'].map((k) => `signet:authn:${scope}:${k}:${tenantId}:${id}`);
+    const id = this.sendId(subject);
+    return ['lock', 'fails', 'inflight', 'lockouts'].map((k) => this.key(`${scope}:${k}`, tenantId, id));
   }
 
   /** Reserves one attempt against an account identifier and a source address (one round trip). */
@@ -127,14 +128,17 @@ export class LoginThrottle {
     return this.sendAllowedById(tenantId, this.sendId(destination), ip);
   }
 
-  /** The id sends to `destination` are counted under (kept with a pending code, so a resend counts alike). */
+  /**
+   * The id an identifier, address or destination is counted under (the same hash for every
+   * counter; a pending code keeps its destination's, so a resend counts alike).
+   */
   sendId(destination: string): string {
     return sha256Hex(destination.toLowerCase()).slice(0, 32);
   }
 
   /** `sendAllowed` for a destination known by its `sendId`. */
   async sendAllowedById(tenantId: string, sendId: string, ip: string | null): Promise<number | null> {
-    const keys = [`signet:authn:send:${tenantId}:${sendId}`, ...(ip ? [this.key('sendip', tenantId, ip)] : [])];
+    const keys = [this.key('send', tenantId, sendId), ...(ip ? [this.key('sendip', tenantId, this.sendId(ip))] : [])];
     const multi = this.redis.multi();
     for (const k of keys) multi.incr(k).expire(k, THROTTLE_WINDOW_SECONDS, 'NX').ttl(k);
     const res = (await multi.exec()) ?? [];

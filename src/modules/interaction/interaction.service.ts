@@ -1,11 +1,10 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { TEXT_ARRAY_PARAM } from '../../db/sql.js';
+import { TEXT_ARRAY_PARAM, type SqlFragment } from '../../db/sql.js';
 import { randomToken, uuid } from '../../crypto/random.js';
 import { sha256Hex } from '../../crypto/secrets.js';
 import { hotSql, TENANT_IS } from '../../db/hot-sql.js';
 import { tenantEm } from '../../db/tenant-em.js';
 import { eventInsertWhenSql, OUTBOX_NOTIFY_SELECT } from '../../events/outbox.js';
-import type { SqlFragment } from '../../db/sql.js';
 import { resumeUrl } from '../../protocol/interaction/decide.js';
 import { sourcesOf, type InteractionEvent } from '../../protocol/interaction/state-machine.js';
 import { resumeVerifier } from './interaction.store.js';
@@ -14,6 +13,7 @@ import { assertThat } from '../../shared/domain-error.js';
 import type { Actor } from '../../shared/request-context.js';
 import { Interaction } from './interaction.entity.js';
 import { InteractionError, InteractionErrorCode } from './interaction.errors.js';
+import { UUID } from '../../shared/text.js';
 
 export interface LoginAcceptInput {
   subject: string;
@@ -278,7 +278,6 @@ export class InteractionService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The WHERE condition naming the interaction a challenge (or, for the hosted pages, an id) points at; NOT_FOUND when malformed. */
 function challengeMatch(kind: 'login' | 'consent', challenge: string | { interactionId: string }): SqlFragment {

@@ -5,8 +5,8 @@ import type { PermissionStore } from '../../protocol/ports.js';
 import type { RbacService } from '../rbac/index.js';
 import { Role } from '../rbac/index.js';
 import { OrganizationMember, OrganizationMemberRole } from './organization.entity.js';
+import { UUID } from '../../shared/text.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** PermissionStore: API permissions and organization memberships for token issuance. */
 export class OrganizationPermissionStore implements PermissionStore {

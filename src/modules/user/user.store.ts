@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { hotSql, TENANT_IS } from '../../db/hot-sql.js';
 import type { Account, AccountStore } from '../../protocol/ports.js';
 import { userClaims, type ClaimSource } from './user.service.js';
+import { UUID } from '../../shared/text.js';
 
 interface ClaimRow {
   id: string; status: string; is_anonymous: boolean; email: string; email_verified: boolean; name: string | null; given_name: string | null;
@@ -10,7 +11,6 @@ interface ClaimRow {
   address: ClaimSource['address']; phone_number: string | null; phone_number_verified: boolean; updated_at: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** AccountStore: subjects are user ids of the tenant. */
 export class UserAccountStore implements AccountStore {

@@ -8,8 +8,9 @@
 import { InvalidRequest } from '../errors.js';
 import { param } from '../params.js';
 import type { OAuthRequest } from '../request.js';
+import { UUID } from '../../shared/text.js';
 
-const ORGANIZATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ORGANIZATION_ID = UUID;
 
 /** The requested organization, or undefined when the request names none. */
 export function checkTokenOrganization(req: OAuthRequest): string | undefined {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totp } from '../../../src/crypto/totp.js';
 import { base32, codeIn, FlowClient, lastMail, updateSettings } from '../../helpers/authn.js';
 import { auditEvents, introspect, loginAndRedeem } from '../../helpers/oauth-assertions.js';
-import { createClient, createTenant, createUser, TestBrowser, tokenCall, type TestClient, type TestTenant } from '../../helpers/oauth-flow.js';
+import { createClient, createTenant, createUser, hidden, TestBrowser, tokenCall, type TestClient, type TestTenant } from '../../helpers/oauth-flow.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
 /**
@@ -117,16 +117,11 @@ describe('account recovery (flow API)', () => {
     // The hosted code page carries the button.
     const b = new TestBrowser();
     const page = await b.follow(`${t.issuer}/recover`, s.publicUrl);
-    const html = await page.res.text();
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)![1]!;
-    const sent = await b.follow(`${t.issuer}/recover`, s.publicUrl, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: csrf, step: 'email', email: 'grace@example.com' }),
-    });
+    const csrf = hidden(await page.res.text(), 'csrf_token');
+    const sent = await b.submit(`${t.issuer}/recover`, s.publicUrl, { csrf_token: csrf, step: 'email', email: 'grace@example.com' });
     const codePage = await sent.res.text();
     expect(codePage).toContain('Send a new code');
-    const resent = await b.follow(`${t.issuer}/recover`, s.publicUrl, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: csrf, step: 'resend' }),
-    });
+    const resent = await b.submit(`${t.issuer}/recover`, s.publicUrl, { csrf_token: csrf, step: 'resend' });
     expect(resent.res.status).toBe(200);
     expect(await resent.res.text()).toContain('Enter your code');
     const third = codeIn((await lastMail(s, t, 'grace@example.com'))?.subject);

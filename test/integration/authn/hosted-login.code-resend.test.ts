@@ -3,8 +3,6 @@ import { codeIn, lastMail, updateSettings } from '../../helpers/authn.js';
 import { createTenant, createUser, hidden, TestBrowser, type TestTenant } from '../../helpers/oauth-flow.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
-const form = { 'content-type': 'application/x-www-form-urlencoded' };
-
 /**
  * The hosted sign-in's code step (src/modules/authn/pages/login-pages.ts enterCodePage, engine
  * resendCode): "Send a new code" sends a fresh code to the same place, the previous one stops
@@ -30,10 +28,7 @@ describe('hosted sign-in: a code can be sent again', () => {
 
   /** POSTs one step of the hosted form shown in `html`, following redirects; the next page. */
   async function step(b: TestBrowser, html: string, fields: Record<string, string>, tt = t) {
-    const r = await b.follow(`${tt.issuer}/login`, s.publicUrl, {
-      method: 'POST', headers: form,
-      body: new URLSearchParams({ return_to: hidden(html, 'return_to'), csrf_token: hidden(html, 'csrf_token'), ...fields }),
-    });
+    const r = await b.submit(`${tt.issuer}/login`, s.publicUrl, { return_to: hidden(html, 'return_to'), csrf_token: hidden(html, 'csrf_token'), ...fields });
     return { url: r.url, status: r.res.status, html: await r.res.text() };
   }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeIn, FlowClient, lastMail, lastSms, updateSettings } from '../../helpers/authn.js';
 import { auditEvents } from '../../helpers/oauth-assertions.js';
-import { createTenant, createUser, TestBrowser, type TestTenant } from '../../helpers/oauth-flow.js';
+import { createTenant, createUser, hidden, TestBrowser, type TestTenant } from '../../helpers/oauth-flow.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 
 /**
@@ -159,11 +159,8 @@ describe('self-registration (flow API)', () => {
     // The hosted sign-up's code page carries the button, and it sends a new code.
     const b = new TestBrowser();
     const first2 = await b.follow(`${full.issuer}/register`, s.publicUrl);
-    const html = await first2.res.text();
-    const csrf = /name="csrf_token" value="([^"]+)"/.exec(html)![1]!;
-    const post = (fields: Record<string, string>) => b.follow(`${full.issuer}/register`, s.publicUrl, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf_token: csrf, ...fields }),
-    });
+    const csrf = hidden(await first2.res.text(), 'csrf_token');
+    const post = (fields: Record<string, string>) => b.submit(`${full.issuer}/register`, s.publicUrl, { csrf_token: csrf, ...fields });
     const codePage = await (await post({ step: 'email', email: 'mary-hosted@example.com' })).res.text();
     expect(codePage).toContain('Send a new code');
     const before = codeIn((await lastMail(s, full, 'mary-hosted@example.com'))?.subject);

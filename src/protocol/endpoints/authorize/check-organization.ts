@@ -8,8 +8,9 @@
  */
 import { InvalidRequest } from '../../errors.js';
 import type { AuthorizeHttpRequest } from './authorize-context.js';
+import { UUID } from '../../../shared/text.js';
 
-export const ORGANIZATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const ORGANIZATION_ID = UUID;
 
 export function checkAuthorizeOrganization(req: AuthorizeHttpRequest): string | null {
   const raw = req.params.organization;
