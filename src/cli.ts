@@ -74,7 +74,8 @@ async function main(argv: string[]): Promise<number> {
     case 'serve': {
       const { serve } = await import('./main.js');
       const server = await serve(config());
-      process.send?.({ type: 'ready', url: server.url });
+      // Tell the supervisor, if it is still there (onShutdown stops this process when it is not).
+      if (process.send && process.connected) process.send({ type: 'ready', url: server.url });
       onShutdown(() => server.stop());
       return -1;
     }
@@ -142,6 +143,9 @@ function onShutdown(stop: () => Promise<void>): void {
   process.on('SIGINT', run);
   process.on('SIGTERM', run);
   process.on('disconnect', run);
+  // A supervisor that died while this process was still starting (the worker registers only once
+  // it runs) disconnected before the listener above existed: stop now instead of running orphaned.
+  if (typeof process.send === 'function' && !process.connected) run();
 }
 
 main(process.argv.slice(2)).then((code) => {

@@ -1,6 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
-  cleanupDataDirs, clientCredentials, makeDataDir, pidAlive, processesFor, readPid, readyz, startSignet, stopSignet, waitNoProcesses,
+  CLI, cleanupDataDirs, cliEnv, clientCredentials, makeDataDir, pidAlive, processesFor, readPid, readyz, startSignet, stopSignet, waitNoProcesses,
 } from '../../helpers/cli.js';
 
 describe('signet start after a crash (SIGKILLed supervisor)', () => {
@@ -41,4 +44,29 @@ describe('signet start after a crash (SIGKILLed supervisor)', () => {
     expect(await stopSignet(s, 'SIGINT')).toEqual({ code: 0, signal: null });
     expect(await waitNoProcesses(dir, 3000)).toEqual([]);
   }, 150_000);
+  it('a serve whose supervisor died while it was still starting stops on its own, cleanly (no missed disconnect)', async () => {
+    // A throwaway supervisor forks `signet serve` (against this test run's services, with its root
+    // client) and is SIGKILLed at once, long before serve is up: the IPC channel is gone before
+    // serve listens for its 'disconnect', so serve must notice on its own and exit.
+    const log = path.join(dir, 'orphan-serve.log');
+    const env = cliEnv('orphan-serve', {
+      DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), SIGNET_MASTER_KEY: inject('masterKey'),
+      SIGNET_ROOT_CLIENT_ID: inject('rootClientId'), SIGNET_ROOT_CLIENT_SECRET: inject('rootClientSecret'), PORT: '0', SIGNET_DATA_DIR: dir,
+    });
+    const supervisor = spawn(process.execPath, ['-e', `
+      const out = require('node:fs').openSync(${JSON.stringify(log)}, 'w');
+      const c = require('node:child_process').fork(${JSON.stringify(CLI)}, ['serve'], { stdio: ['ignore', out, out, 'ipc'] });
+      process.stdout.write(String(c.pid) + '\\n', () => process.kill(process.pid, 'SIGKILL'));
+    `], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    supervisor.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    await new Promise((resolve) => supervisor.on('exit', resolve));
+    const servePid = Number(out.trim());
+    expect(servePid).toBeGreaterThan(0);
+    const deadline = Date.now() + 30_000;
+    while (pidAlive(servePid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(pidAlive(servePid), 'the orphaned serve stopped').toBe(false);
+    // It stopped by its shutdown path, not by a crash on the closed channel.
+    expect(fs.readFileSync(log, 'utf8')).not.toMatch(/ERR_IPC_CHANNEL_CLOSED|Unhandled 'error'|shutdown failed/);
+  });
 });
