@@ -40,6 +40,18 @@ describe('management API authentication (bearer tokens for ${PUBLIC_URL}/graphql
     expect(r.errors?.[0]?.message).toBe('authorization header must be "Bearer <access token>"');
   });
 
+  it('refuses a token carrying the signature of one already accepted, with other claims (verified tokens are cached by signature)', async () => {
+    const good = await s.rootToken('audit:read');
+    expect((await s.gql(Viewer, {}, { token: good })).data?.viewer.scopes).toEqual(['audit:read']);
+    const [h, p, sig] = good.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const widened = `${h}.${Buffer.from(JSON.stringify({ ...claims, scope: 'platform:admin' })).toString('base64url')}.${sig}`;
+    const r = await s.gql(Viewer, {}, { token: widened });
+    expect(r.status).toBe(401);
+    expect(r.errors?.[0]?.message).toBe('invalid access token: token signature or format is invalid');
+    expect((await s.gql(Viewer, {}, { token: good })).data?.viewer.scopes).toEqual(['audit:read']);
+  });
+
   it('refuses a Signet-signed token whose audience is not the management API', async () => {
     const c = s.server.container;
     const signer = await c.keys.activeSigningKey(c.system.systemTenantId, 'ES256');
