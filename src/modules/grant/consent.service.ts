@@ -16,11 +16,9 @@ export class ConsentService {
   }
 
   /**
-   * Revokes the subject's consent to the client and every token family of that subject and
-   * client: refresh tokens and access-token records are marked revoked, and each family gets a
-   * revocation marker (so codes not yet redeemed and JWTs of the family are refused too). Runs in
-   * `tx`'s transaction. Returns the revoked consent's scopes (null when there was no consent) and
-   * the number of families revoked.
+   * Revokes the subjects' consents to the client (to every client when `clientId` is null) and,
+   * through revokeTokens, every token family of those subjects and client. Runs in `tx`'s
+   * transaction. Returns the revoked consents and the number of families revoked.
    */
   async revokeWithTokens(tx: EntityManager, tenantId: string, subjects: readonly string[], clientId: string | null): Promise<{ consents: Array<{ subject: string; clientId: string; scopes: string[] }>; families: number }> {
     if (!subjects.length) return { consents: [], families: 0 };
@@ -34,6 +32,27 @@ export class ConsentService {
       `update consent set revoked_at = ?, updated_at = ? where tenant_id = ? and subject in (${subj})${client} and revoked_at is null returning subject, client_id, scopes`,
       [now, now, tenantId, ...subjects, ...cp], 'all', trx,
     );
+    const families = await this.revokeTokens(tx, tenantId, subjects, clientId);
+    return {
+      consents: consents.map((c) => ({ subject: c.subject, clientId: c.client_id, scopes: c.scopes })),
+      families,
+    };
+  }
+
+  /**
+   * Revokes every token family of the subjects (of one client, or all when `clientId` is null)
+   * and leaves their consents: refresh tokens and access-token records are marked revoked, and
+   * each family gets a revocation marker (so codes not yet redeemed and JWTs of the family are
+   * refused too). Runs in `tx`'s transaction; returns the number of families revoked.
+   */
+  async revokeTokens(tx: EntityManager, tenantId: string, subjects: readonly string[], clientId: string | null): Promise<number> {
+    if (!subjects.length) return 0;
+    const conn = tx.getConnection();
+    const trx = tx.getTransactionContext();
+    const now = new Date();
+    const subj = placeholders(subjects.length);
+    const client = clientId == null ? '' : ' and client_id = ?';
+    const cp = clientId == null ? [] : [clientId];
     const markers = await conn.execute<{ affectedRows?: number }>(
       `insert into access_token (id, tenant_id, family_id, format, client_id, subject, scopes, audience, issued_at, expires_at, revoked_at)
        select 'family:' || f.family_id, ?, f.family_id, 'family', '', '', '{}', '', ?, ?, ? from (
@@ -48,9 +67,6 @@ export class ConsentService {
       [now, tenantId, ...subjects, ...cp], 'run', trx);
     await conn.execute(`update access_token set revoked_at = ? where tenant_id = ? and subject in (${subj})${client} and format <> 'family' and revoked_at is null`,
       [now, tenantId, ...subjects, ...cp], 'run', trx);
-    return {
-      consents: consents.map((c) => ({ subject: c.subject, clientId: c.client_id, scopes: c.scopes })),
-      families: (markers as { affectedRows?: number }).affectedRows ?? 0,
-    };
+    return (markers as { affectedRows?: number }).affectedRows ?? 0;
   }
 }

@@ -358,8 +358,9 @@ export class UserService {
   }
 
   /**
-   * Suspends users: sign-in, refresh and introspection of their tokens fail from now on; their
-   * browser sessions end (back-channel logout). Already suspended users are left as they are.
+   * Suspends users: sign-in fails from now on; their browser sessions end (back-channel logout)
+   * and every token family they hold is revoked, so reactivating them later does not bring old
+   * refresh tokens back (their consents stay). Already suspended users are left as they are.
    * Emits User.Suspended, Session.Ended.
    */
   async suspendMany(ctx: RequestContext, items: readonly BulkItem[]): Promise<{ users: User[]; problems: BulkProblem[] }> {
@@ -374,6 +375,7 @@ export class UserService {
         u.status = 'suspended';
       }
       ended = await this.deps.sessions.endSessions(ctx, txm, { subjects: targets.map((u) => u.id) }, 'user_suspended');
+      await this.deps.consents.revokeTokens(txm, ctx.tenant.id, targets.map((u) => u.id), null);
       await tx.flush();
       return { users: found, problems };
     });

@@ -68,7 +68,7 @@ describe('user sessions and consents: listing, revocation, suspension', () => {
     expect(ended.some((e: Json) => e.payload.reason === 'revoked' && e.payload.userId === subject)).toBe(true);
   });
 
-  it('suspension blocks login and refresh at once and makes access tokens fail introspection; reactivation restores them', async () => {
+  it('suspension blocks login and refresh at once and revokes the tokens held; reactivation allows new logins but does not revive old tokens', async () => {
     await createUser(s, t, { email: 'susp@example.com', password: 'suspend password 1' });
     const id = (await gql(`{ users(query: "susp@") { nodes { id } } }`)).users.nodes[0].id;
     const tokens = await login('susp@example.com', 'suspend password 1');
@@ -90,7 +90,13 @@ describe('user sessions and consents: listing, revocation, suspension', () => {
 
     const re = (await gql(`mutation($id: ID!) { userReactivate(id: $id) { user { status } userErrors { code } } }`, { id })).userReactivate;
     expect(re).toEqual({ user: { status: 'ACTIVE' }, userErrors: [] });
-    expect((await introspect(tokens.access_token)).active).toBe(true);
+    expect(await introspect(tokens.access_token)).toEqual({ active: false });
+    const stale = await tokenCall(t, c, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+    expect(stale.status).toBe(400);
+    expect(stale.body.error).toBe('invalid_grant');
+    const fresh = await login('susp@example.com', 'suspend password 1');
+    expect((await introspect(fresh.access_token)).active).toBe(true);
+    expect((await tokenCall(t, c, { grant_type: 'refresh_token', refresh_token: fresh.refresh_token })).status).toBe(200);
     const events = (await gql(`{ auditEvents(first: 20, filter: {types: ["User.Suspended", "User.Reactivated"]}) { nodes { type } } }`)).auditEvents.nodes.map((e: Json) => e.type);
     expect(events).toEqual(expect.arrayContaining(['User.Suspended', 'User.Reactivated']));
   });

@@ -146,13 +146,13 @@ export class UserResolver {
   }
 
   @Authorized('users:write')
-  @Mutation(() => UserSuspendPayload, { description: 'Suspends a user at once: sign-in and refresh are refused, their access tokens fail introspection and userinfo, their browser sessions end (back-channel logout). Requires users:write. Emits User.Suspended, Session.Ended.' })
+  @Mutation(() => UserSuspendPayload, { description: 'Suspends a user at once: sign-in is refused, every refresh and access token they hold is revoked (reactivation does not revive them; consents stay), their browser sessions end (back-channel logout). Requires users:write. Emits User.Suspended, Session.Ended.' })
   userSuspend(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
     return userMutation(UserSuspendPayload, async () => ctx.services.users.suspend(ctx, userUuid(id)));
   }
 
   @Authorized('users:write')
-  @Mutation(() => UserReactivatePayload, { description: 'Reactivates a suspended user. Requires users:write. Emits User.Reactivated.' })
+  @Mutation(() => UserReactivatePayload, { description: 'Reactivates a suspended user: they can sign in again; tokens revoked by the suspension stay revoked. Requires users:write. Emits User.Reactivated.' })
   userReactivate(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
     return userMutation(UserReactivatePayload, async () => ctx.services.users.reactivate(ctx, userUuid(id)));
   }
