@@ -1,11 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { ApolloServer } from '@apollo/server';
 import { randomHex } from '../crypto/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { requestScope } from '../shared/request-scope.js';
 import type { Container } from './container.js';
 import { createApollo } from './graphql.js';
+import { graphqlRoute } from './graphql-route.js';
 import { idempotencyPlugin } from '../graph/idempotency.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -147,11 +148,9 @@ export async function createHttpApp(c: Container): Promise<HttpApp> {
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
-    handler: fastifyApolloHandler(apollo, {
-      context: async (req) => {
-        const principal = await authenticate(c, req.headers.authorization);
-        return createRequestContext(c, principal, req.headers[TENANT_HEADER], req.id);
-      },
+    handler: graphqlRoute(apollo, async (req) => {
+      const principal = await authenticate(c, req.headers.authorization);
+      return createRequestContext(c, principal, req.headers[TENANT_HEADER], req.id);
     }),
   });
   return { app, apollo, metrics };
