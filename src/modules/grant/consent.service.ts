@@ -4,6 +4,14 @@ import { Consent } from './grant.entity.js';
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
+/** What the revocation statements share: the transaction, one timestamp, and the subject and client conditions with their parameters. */
+function statementParts(tx: EntityManager, subjects: readonly string[], clientId: string | null) {
+  return {
+    conn: tx.getConnection(), trx: tx.getTransactionContext(), now: new Date(), subj: placeholders(subjects.length),
+    client: clientId == null ? '' : ' and client_id = ?', cp: clientId == null ? [] : [clientId],
+  };
+}
+
 /** Consents for the graph, and their revocation together with every token family they produced. */
 export class ConsentService {
   /** Active (not revoked) consents of each subject, in one statement. */
@@ -22,12 +30,7 @@ export class ConsentService {
    */
   async revokeWithTokens(tx: EntityManager, tenantId: string, subjects: readonly string[], clientId: string | null): Promise<{ consents: Array<{ subject: string; clientId: string; scopes: string[] }>; families: number }> {
     if (!subjects.length) return { consents: [], families: 0 };
-    const conn = tx.getConnection();
-    const trx = tx.getTransactionContext();
-    const now = new Date();
-    const subj = placeholders(subjects.length);
-    const client = clientId == null ? '' : ' and client_id = ?';
-    const cp = clientId == null ? [] : [clientId];
+    const { conn, trx, now, subj, client, cp } = statementParts(tx, subjects, clientId);
     const consents = await conn.execute<Array<{ subject: string; client_id: string; scopes: string[] }>>(
       `update consent set revoked_at = ?, updated_at = ? where tenant_id = ? and subject in (${subj})${client} and revoked_at is null returning subject, client_id, scopes`,
       [now, now, tenantId, ...subjects, ...cp], 'all', trx,
@@ -47,12 +50,7 @@ export class ConsentService {
    */
   async revokeTokens(tx: EntityManager, tenantId: string, subjects: readonly string[], clientId: string | null): Promise<number> {
     if (!subjects.length) return 0;
-    const conn = tx.getConnection();
-    const trx = tx.getTransactionContext();
-    const now = new Date();
-    const subj = placeholders(subjects.length);
-    const client = clientId == null ? '' : ' and client_id = ?';
-    const cp = clientId == null ? [] : [clientId];
+    const { conn, trx, now, subj, client, cp } = statementParts(tx, subjects, clientId);
     const markers = await conn.execute<{ affectedRows?: number }>(
       `insert into access_token (id, tenant_id, family_id, format, client_id, subject, scopes, audience, issued_at, expires_at, revoked_at)
        select 'family:' || f.family_id, ?, f.family_id, 'family', '', '', '{}', '', ?, ?, ? from (
