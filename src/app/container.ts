@@ -14,6 +14,7 @@ import { SigningKeyService, SigningKeyStore } from '../modules/signing-key/index
 import { bootstrapSystem, TenantIssuerStore, TenantService, type BootstrapResult } from '../modules/tenant/index.js';
 import { systemEm } from '../db/tenant-em.js';
 import { issuerUrl } from '../protocol/request.js';
+import { jwtAccessTokenRevoked } from '../protocol/tokens/resolve.js';
 import type { ProtocolPorts, ProtocolSettings } from '../protocol/ports.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { Queue } from 'bullmq';
@@ -163,7 +164,10 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
       orm, throttle: new LoginThrottle(redis), factors, interactions, sessions, logout: ports.logout, mail, sms, issuerUrl: (slug) => issuerUrl(config.publicUrl, slug), passkeys,
     })),
   };
-  const verifier = new ManagementTokenVerifier({ publicUrl: config.publicUrl, audience: settings.managementAudience, issuers, keys });
+  const verifier = new ManagementTokenVerifier({
+    publicUrl: config.publicUrl, audience: settings.managementAudience, issuers, keys,
+    revoked: (p) => jwtAccessTokenRevoked(ports, p.tenantId, p.jti, p.subject),
+  });
   return {
     config, log, orm, redis, services, settings, verifier, issuers, keys, clients: clientStore, system, masterKey: master.key, ports,
     async close() {

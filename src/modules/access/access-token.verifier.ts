@@ -16,17 +16,33 @@ export interface Principal {
 
 export class AccessDenied extends Error {}
 
+/** How long a verified token is trusted before its revocation is checked again. */
+export const REVOCATION_RECHECK_MS = 5_000;
+
+interface Verified {
+  token: string;
+  principal: Principal;
+  /** When revocation was last checked (ms); a check under way is shared by concurrent requests. */
+  checkedAt: number;
+  checking?: Promise<boolean>;
+}
+
 /**
  * Verifies bearer tokens for the management API: a Signet-issued RFC 9068 JWT (`typ: at+jwt`)
  * from one of its tenant issuers, for the audience `${PUBLIC_URL}/graphql`, signed by that
- * tenant's key. Verified tokens are remembered until they expire (bounded), so repeated calls
- * with one token cost one map lookup.
+ * tenant's key, and not revoked (RFC 7009 revocation, a revoked grant family, a suspended or
+ * deleted user: `revoked`). Verified tokens are remembered until they expire (bounded), so
+ * repeated calls with one token cost one map lookup; their revocation is checked again at most
+ * every REVOCATION_RECHECK_MS, so a revoked token stops working within that time on every serve.
  */
 export class ManagementTokenVerifier {
-  private readonly verified = new Map<string, { token: string; principal: Principal }>();
+  private readonly verified = new Map<string, Verified>();
 
   constructor(
-    private readonly deps: { publicUrl: string; audience: string; issuers: IssuerStore; keys: SigningKeyStore; maxCached?: number },
+    private readonly deps: {
+      publicUrl: string; audience: string; issuers: IssuerStore; keys: SigningKeyStore; maxCached?: number;
+      revoked: (p: Principal) => Promise<boolean>; recheckMs?: number;
+    },
   ) {}
 
   async verify(token: string): Promise<Principal> {
@@ -38,16 +54,31 @@ export class ManagementTokenVerifier {
     const key = token.slice(token.lastIndexOf('.') + 1);
     const hit = this.verified.get(key);
     if (hit && hit.token === token) {
-      if (hit.principal.expiresAt > now) return hit.principal;
+      if (hit.principal.expiresAt > now) return this.recheck(key, hit);
       this.verified.delete(key);
     }
     const principal = await this.verifyUncached(token);
+    if (await this.deps.revoked(principal)) throw new AccessDenied('token was revoked');
     if (this.verified.size >= (this.deps.maxCached ?? 10_000)) {
       const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);
     }
-    this.verified.set(key, { token, principal });
+    this.verified.set(key, { token, principal, checkedAt: Date.now() });
     return principal;
+  }
+
+  /** The cached principal, after checking its revocation again when the last check is too old. */
+  private async recheck(key: string, hit: Verified): Promise<Principal> {
+    if (Date.now() - hit.checkedAt < (this.deps.recheckMs ?? REVOCATION_RECHECK_MS)) return hit.principal;
+    hit.checking ??= this.deps.revoked(hit.principal).finally(() => {
+      hit.checkedAt = Date.now();
+      hit.checking = undefined;
+    });
+    if (await hit.checking) {
+      this.verified.delete(key);
+      throw new AccessDenied('token was revoked');
+    }
+    return hit.principal;
   }
 
   private async verifyUncached(token: string): Promise<Principal> {

@@ -1,2 +1,2 @@
-export { ManagementTokenVerifier, AccessDenied, type Principal } from './access-token.verifier.js';
+export { ManagementTokenVerifier, AccessDenied, REVOCATION_RECHECK_MS, type Principal } from './access-token.verifier.js';
 export { ViewerResolver } from './graphql/viewer.resolver.js';

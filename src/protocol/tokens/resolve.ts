@@ -32,13 +32,25 @@ export interface ResolvedToken {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-async function stillActive(ports: ProtocolPorts, tenantId: string, t: ResolvedToken): Promise<ResolvedToken | undefined> {
+async function stillActive<T extends Pick<ResolvedToken, 'familyId' | 'userToken' | 'subject'>>(ports: ProtocolPorts, tenantId: string, t: T): Promise<T | undefined> {
   if (t.familyId && (await ports.grants.familyRevoked(tenantId, t.familyId))) return undefined;
   if (t.userToken) {
     const account = await ports.accounts.find(tenantId, t.subject);
     if (!account?.active) return undefined;
   }
   return t;
+}
+
+/**
+ * Whether a JWT access token whose signature was already verified has stopped counting since it
+ * was issued: its record (by jti) or its family revoked, or its user no longer active. The same
+ * checks resolveAccessToken makes after the signature.
+ */
+export async function jwtAccessTokenRevoked(ports: ProtocolPorts, tenantId: string, jti: string, subject: string): Promise<boolean> {
+  const record = await ports.grants.findAccess(tenantId, jti);
+  if (record?.revoked) return true;
+  const familyId = record?.familyId ?? null;
+  return (await stillActive(ports, tenantId, { familyId, userToken: Boolean(familyId), subject })) === undefined;
 }
 
 export async function resolveAccessToken(ports: ProtocolPorts, tenantId: string, issuer: string, token: string): Promise<ResolvedToken | undefined> {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { graphql } from '../../generated/index.js';
 import { startTestServer, type TestServer } from '../../helpers/server.js';
 import { signJwt } from '../../../src/crypto/jwt.js';
+import { REVOCATION_RECHECK_MS } from '../../../src/modules/access/index.js';
 
 const Viewer = graphql(`
   query Viewer {
@@ -50,6 +51,29 @@ describe('management API authentication (bearer tokens for ${PUBLIC_URL}/graphql
     expect(r.status).toBe(401);
     expect(r.errors?.[0]?.message).toBe('invalid access token: token signature or format is invalid');
     expect((await s.gql(Viewer, {}, { token: good })).data?.viewer.scopes).toEqual(['audit:read']);
+  });
+
+  it('refuses a revoked token (RFC 7009): at once when it was not seen before, within REVOCATION_RECHECK_MS when it was', async () => {
+    const revoke = (token: string) => fetch(`${s.publicUrl}/t/system/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${inject('rootClientId')}:${inject('rootClientSecret')}`).toString('base64')}` },
+      body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
+    });
+    const unseen = await s.token({ scope: 'audit:read' });
+    expect((await revoke(unseen)).status).toBe(200);
+    const r1 = await s.gql(Viewer, {}, { token: unseen });
+    expect(r1.status).toBe(401);
+    expect(r1.errors?.[0]?.message).toBe('invalid access token: token was revoked');
+
+    const used = await s.token({ scope: 'audit:read' });
+    expect((await s.gql(Viewer, {}, { token: used })).data?.viewer.scopes).toEqual(['audit:read']);
+    expect((await revoke(used)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, REVOCATION_RECHECK_MS + 200));
+    const r2 = await s.gql(Viewer, {}, { token: used });
+    expect(r2.status).toBe(401);
+    expect(r2.errors?.[0]?.message).toBe('invalid access token: token was revoked');
+    // Other tokens of the same client are untouched.
+    expect((await s.gql(Viewer, {}, { token: await s.rootToken() })).errors).toBeUndefined();
   });
 
   it('refuses a Signet-signed token whose audience is not the management API', async () => {
