@@ -22,9 +22,9 @@ export const REVOCATION_RECHECK_MS = 5_000;
 interface Verified {
   token: string;
   principal: Principal;
-  /** When revocation was last checked (ms); a check under way is shared by concurrent requests. */
+  /** When revocation was last checked (ms), and whether a check is under way. */
   checkedAt: number;
-  checking?: Promise<boolean>;
+  checking: boolean;
 }
 
 /**
@@ -32,8 +32,9 @@ interface Verified {
  * from one of its tenant issuers, for the audience `${PUBLIC_URL}/graphql`, signed by that
  * tenant's key, and not revoked (RFC 7009 revocation, a revoked grant family, a suspended or
  * deleted user: `revoked`). Verified tokens are remembered until they expire (bounded), so
- * repeated calls with one token cost one map lookup; their revocation is checked again at most
- * every REVOCATION_RECHECK_MS, so a revoked token stops working within that time on every serve.
+ * repeated calls with one token cost one map lookup; their revocation is checked again every
+ * REVOCATION_RECHECK_MS in the background, so a revoked token stops working within that time
+ * (plus one query) on every serve.
  */
 export class ManagementTokenVerifier {
   private readonly verified = new Map<string, Verified>();
@@ -63,21 +64,24 @@ export class ManagementTokenVerifier {
       const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);
     }
-    this.verified.set(key, { token, principal, checkedAt: Date.now() });
+    this.verified.set(key, { token, principal, checkedAt: Date.now(), checking: false });
     return principal;
   }
 
-  /** The cached principal, after checking its revocation again when the last check is too old. */
-  private async recheck(key: string, hit: Verified): Promise<Principal> {
-    if (Date.now() - hit.checkedAt < (this.deps.recheckMs ?? REVOCATION_RECHECK_MS)) return hit.principal;
-    hit.checking ??= this.deps.revoked(hit.principal).finally(() => {
+  /**
+   * The cached principal. When its last revocation check is too old, a new one starts in the
+   * background (requests in flight are not held up by it); once it finds the token revoked, or
+   * fails, the entry is dropped and the next request verifies the token in full.
+   */
+  private recheck(key: string, hit: Verified): Principal {
+    if (hit.checking || Date.now() - hit.checkedAt < (this.deps.recheckMs ?? REVOCATION_RECHECK_MS)) return hit.principal;
+    hit.checking = true;
+    const drop = () => { if (this.verified.get(key) === hit) this.verified.delete(key); };
+    this.deps.revoked(hit.principal).then((revoked) => {
       hit.checkedAt = Date.now();
-      hit.checking = undefined;
-    });
-    if (await hit.checking) {
-      this.verified.delete(key);
-      throw new AccessDenied('token was revoked');
-    }
+      hit.checking = false;
+      if (revoked) drop();
+    }, drop);
     return hit.principal;
   }
 
