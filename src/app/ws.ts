@@ -5,7 +5,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { randomHex } from '../crypto/random.js';
-import type { Principal } from '../modules/access/index.js';
+import { REVOCATION_RECHECK_MS, type Principal } from '../modules/access/index.js';
 import type { Container } from './container.js';
 import { authenticate, createRequestContext, TENANT_HEADER } from './request-context.js';
 
@@ -16,6 +16,7 @@ type ConnExtra = Record<PropertyKey, unknown> & {
   socket: WebSocket;
   principal?: Principal;
   expiryTimer?: NodeJS.Timeout;
+  revocationTimer?: NodeJS.Timeout;
 };
 
 function param(params: Record<string, unknown> | undefined, ...names: string[]): unknown {
@@ -30,7 +31,9 @@ function param(params: Record<string, unknown> | undefined, ...names: string[]):
 /**
  * graphql-ws on `/graphql`, same port. The bearer token is checked at connection_init
  * (connectionParams `Authorization: Bearer …`, optional `Signet-Tenant`): no or a bad token closes
- * the socket with 4401 Unauthorized; the socket is closed with 4401 when the token expires.
+ * the socket with 4401 Unauthorized; the socket is closed with 4401 when the token expires, and
+ * when it is revoked (checked through the verifier every REVOCATION_RECHECK_MS / 2, so within
+ * about 1.5 × REVOCATION_RECHECK_MS).
  * The context (EntityManager fork, loaders) is created per subscribe operation.
  */
 export function attachGraphqlWs(server: Server, schema: GraphQLSchema, c: Container) {
@@ -53,6 +56,16 @@ export function attachGraphqlWs(server: Server, schema: GraphQLSchema, c: Contai
         const ms = principal.expiresAt * 1000 - Date.now();
         ctx.extra.expiryTimer = setTimeout(() => ctx.extra.socket.close(TOKEN_EXPIRED_CLOSE_CODE, 'Token expired'), Math.max(ms, 0));
         ctx.extra.expiryTimer.unref();
+        // The verifier rechecks a cached token's revocation in the background and then drops it,
+        // so a later tick verifies in full and is refused. Other failures (a database outage)
+        // leave the socket open: the next tick tries again.
+        const authorization = param(ctx.connectionParams, 'authorization');
+        ctx.extra.revocationTimer = setInterval(() => {
+          authenticate(c, authorization).catch((err: unknown) => {
+            if (err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED') ctx.extra.socket.close(CloseCode.Unauthorized, 'Token revoked');
+          });
+        }, REVOCATION_RECHECK_MS / 2);
+        ctx.extra.revocationTimer.unref();
         return true;
       } catch (err) {
         const reason = err instanceof GraphQLError ? err.message : 'Unauthorized';
@@ -74,6 +87,7 @@ export function attachGraphqlWs(server: Server, schema: GraphQLSchema, c: Contai
     },
     onClose: (ctx) => {
       clearTimeout(ctx.extra.expiryTimer);
+      clearInterval(ctx.extra.revocationTimer);
     },
     context: async (ctx) => {
       const principal = ctx.extra.principal!;

@@ -170,6 +170,29 @@ describe('events backbone: outbox → worker relay → Redis pub/sub → graphql
     }
   });
 
+  it('closes an open socket with 4401 when its token is revoked (RFC 7009)', async () => {
+    const token = await s.token({ scope: 'events:subscribe audit:read' });
+    const client = wsClient(a.url, token);
+    let connected = false;
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+      client.on('connected', () => { connected = true; });
+      client.subscribe({ query: print(AuditEventRecorded) }, { next: () => undefined, error: (e) => resolve(e as { code: number; reason: string }), complete: () => resolve({ code: 0, reason: 'completed' }) });
+    });
+    for (let i = 0; i < 50 && !connected; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(connected).toBe(true);
+    const revoked = await fetch(`${s.publicUrl}/t/system/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${inject('rootClientId')}:${inject('rootClientSecret')}`).toString('base64')}` },
+      body: new URLSearchParams({ token }),
+    });
+    expect(revoked.status).toBe(200);
+    const started = Date.now();
+    const err = await closed;
+    expect(err).toMatchObject({ code: 4401, reason: 'Token revoked' });
+    expect(Date.now() - started).toBeLessThan(12_000);
+    await client.dispose();
+  }, 20_000);
+
   it('closes the socket with 4403 when a non-operator names another tenant in Signet-Tenant', async () => {
     const created = await s.gql(`mutation { tenantCreate(input: {slug: "${uniqueSlug('ws')}", name: "WS"}) { tenant { slug } managementClient { clientId plaintextSecret } } }`);
     const t = (created.data as { tenantCreate: { tenant: { slug: string }; managementClient: { clientId: string; plaintextSecret: string } } }).tenantCreate;
