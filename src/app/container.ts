@@ -166,7 +166,7 @@ export async function createContainer(config: Config, role: 'serve' | 'worker' |
   };
   const verifier = new ManagementTokenVerifier({
     publicUrl: config.publicUrl, audience: settings.managementAudience, issuers, keys,
-    revoked: (p) => jwtAccessTokenRevoked(ports, p.tenantId, p.jti, p.subject),
+    revoked: (p) => jwtAccessTokenRevoked(ports, p.tenantId, { jti: p.jti, subject: p.subject, clientId: p.clientId }),
   });
   return {
     config, log, orm, redis, services, settings, verifier, issuers, keys, clients: clientStore, system, masterKey: master.key, ports,

@@ -44,6 +44,21 @@ describe('Token revocation RFC 7009', () => {
     expect((await introspect(t, c, tok.refresh_token!)).body.active).toBe(true);
   });
 
+  it('deleting a client ends its tokens: userinfo answers 401 and the refresh token is refused', async () => {
+    const doomed = await createClient(s, t);
+    const tok = await login(doomed);
+    expect((await userinfo(t, tok.access_token)).status).toBe(200);
+    const list = await s.gql(`{ clients(first: 100) { nodes { id clientId } } }`, undefined, { token: t.token });
+    const id = (list.data as { clients: { nodes: { id: string; clientId: string }[] } }).clients.nodes.find((n) => n.clientId === doomed.clientId)!.id;
+    const del = await s.gql(`mutation($id: ID!) { clientDelete(id: $id) { userErrors { code } } }`, { id }, { token: t.token });
+    expect((del.data as { clientDelete: { userErrors: unknown[] } }).clientDelete.userErrors).toEqual([]);
+    const ui = await userinfo(t, tok.access_token);
+    expect(ui.status).toBe(401);
+    expect(ui.body).toEqual({ error: 'invalid_token', error_description: 'access token is invalid, expired or revoked' });
+    expect((await tokenCall(t, doomed, { grant_type: 'refresh_token', refresh_token: tok.refresh_token! })).status).toBe(401);
+    expect((await userinfo(t, (await login()).access_token)).status).toBe(200);
+  });
+
   it('§2.1: revoking a refresh token revokes its grant: the refresh token and its access tokens become inactive, userinfo answers 401 invalid_token', async () => {
     const tok = await login();
     const refreshed = await tokenCall(t, c, { grant_type: 'refresh_token', refresh_token: tok.refresh_token! });
