@@ -179,7 +179,7 @@ export class ClientResolver {
   }
 
   @Authorized('clients:write')
-  @Mutation(() => ClientDeletePayload, { description: 'Deletes an application and its secrets. Requires clients:write. Emits Client.Deleted.' })
+  @Mutation(() => ClientDeletePayload, { description: 'Deletes an application and its secrets; the tokens issued to it stop working (introspection, userinfo and the graph refuse them). Requires clients:write. Emits Client.Deleted.' })
   async clientDelete(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ClientDeletePayload> {
     const r = await withUserErrors(() => ctx.services.clients.deleteApplication(ctx, idOf(id)), ClientError, clientUserError);
     return Object.assign(new ClientDeletePayload(), { deletedClientId: r.result ? encodeGlobalId('Client', r.result) : null, userErrors: r.userErrors });
