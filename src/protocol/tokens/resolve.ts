@@ -3,8 +3,8 @@
  * - JWT access tokens: signature with this tenant's keys, `typ: at+jwt`, iss = this issuer, not
  *   expired; then not revoked (record by jti) and its family not revoked.
  * - Opaque access tokens and refresh tokens: looked up by SHA-256 in this tenant only.
- * - A user's token stops resolving when the account is no longer active, any token when its
- *   client is deleted.
+ * - A user's token stops resolving when the account is no longer active, any token while its
+ *   client is disabled or once it is deleted.
  * A token of another tenant, a random string and a revoked token all resolve to undefined.
  */
 import { JwtInvalid, peekJwtHeader, verifyJwt } from '../../crypto/jwt.js';
@@ -35,8 +35,9 @@ const now = () => Math.floor(Date.now() / 1000);
 
 async function stillActive<T extends Pick<ResolvedToken, 'familyId' | 'userToken' | 'subject' | 'clientId'>>(ports: ProtocolPorts, tenantId: string, t: T): Promise<T | undefined> {
   if (t.familyId && (await ports.grants.familyRevoked(tenantId, t.familyId))) return undefined;
-  // A deleted client's tokens stop with it (the client store is cached for up to 10 s).
-  if (!(await ports.clients.find(tenantId, t.clientId))) return undefined;
+  // A deleted or disabled client's tokens stop with it (the client store is cached for up to 10 s).
+  const client = await ports.clients.find(tenantId, t.clientId);
+  if (!client || client.disabled) return undefined;
   if (t.userToken) {
     const account = await ports.accounts.find(tenantId, t.subject);
     if (!account?.active) return undefined;
@@ -46,8 +47,8 @@ async function stillActive<T extends Pick<ResolvedToken, 'familyId' | 'userToken
 
 /**
  * Whether a JWT access token whose signature was already verified has stopped counting since it
- * was issued: its record (by jti) or its family revoked, its client deleted, or its user no
- * longer active. The same checks resolveAccessToken makes after the signature.
+ * was issued: its record (by jti) or its family revoked, its client disabled or deleted, or its
+ * user no longer active. The same checks resolveAccessToken makes after the signature.
  */
 export async function jwtAccessTokenRevoked(ports: ProtocolPorts, tenantId: string, t: { jti: string; subject: string; clientId: string }): Promise<boolean> {
   const record = await ports.grants.findAccess(tenantId, t.jti);

@@ -165,7 +165,7 @@ export class ClientResolver {
   }
 
   @Authorized('clients:write')
-  @Mutation(() => ClientUpdatePayload, { description: 'Disables an application: every request with it then fails with invalid_client. Requires clients:write. Emits Client.Updated.' })
+  @Mutation(() => ClientUpdatePayload, { description: 'Disables an application: every request with it then fails with invalid_client, and its tokens are inactive (introspection, userinfo, the graph) until it is enabled again. Requires clients:write. Emits Client.Updated.' })
   async clientDisable(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ClientUpdatePayload> {
     const r = await withUserErrors(() => ctx.services.clients.setDisabled(ctx, idOf(id), true), ClientError, clientUserError);
     return Object.assign(new ClientUpdatePayload(), { client: r.result ? toClientType(r.result) : null, userErrors: r.userErrors });

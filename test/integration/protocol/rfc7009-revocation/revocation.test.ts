@@ -44,12 +44,18 @@ describe('Token revocation RFC 7009', () => {
     expect((await introspect(t, c, tok.refresh_token!)).body.active).toBe(true);
   });
 
-  it('deleting a client ends its tokens: userinfo answers 401 and the refresh token is refused', async () => {
+  it('disabling a client suspends its tokens, deleting it ends them: userinfo answers 401 and the refresh token is refused', async () => {
     const doomed = await createClient(s, t);
     const tok = await login(doomed);
     expect((await userinfo(t, tok.access_token)).status).toBe(200);
+    expect((await introspect(t, c, tok.access_token)).body.active).toBe(true);
     const list = await s.gql(`{ clients(first: 100) { nodes { id clientId } } }`, undefined, { token: t.token });
     const id = (list.data as { clients: { nodes: { id: string; clientId: string }[] } }).clients.nodes.find((n) => n.clientId === doomed.clientId)!.id;
+    await s.gql(`mutation($id: ID!) { clientDisable(id: $id) { userErrors { code } } }`, { id }, { token: t.token });
+    expect((await userinfo(t, tok.access_token)).status).toBe(401);
+    expect((await introspect(t, c, tok.access_token)).body).toEqual({ active: false });
+    await s.gql(`mutation($id: ID!) { clientEnable(id: $id) { userErrors { code } } }`, { id }, { token: t.token });
+    expect((await userinfo(t, tok.access_token)).status).toBe(200);
     const del = await s.gql(`mutation($id: ID!) { clientDelete(id: $id) { userErrors { code } } }`, { id }, { token: t.token });
     expect((del.data as { clientDelete: { userErrors: unknown[] } }).clientDelete.userErrors).toEqual([]);
     const ui = await userinfo(t, tok.access_token);
