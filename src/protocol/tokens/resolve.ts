@@ -10,7 +10,7 @@
 import { JwtInvalid, peekJwtHeader, verifyJwt } from '../../crypto/jwt.js';
 import { publicKeyFromJwk, type SigningAlg } from '../../crypto/keys.js';
 import { sha256Hex } from '../../crypto/secrets.js';
-import type { GrantSnapshot, ProtocolPorts } from '../ports.js';
+import type { AccessRecord, GrantSnapshot, ProtocolPorts } from '../ports.js';
 
 export interface ResolvedToken {
   kind: 'access_token' | 'refresh_token';
@@ -46,15 +46,21 @@ async function stillActive<T extends Pick<ResolvedToken, 'familyId' | 'userToken
 }
 
 /**
- * Whether a JWT access token whose signature was already verified has stopped counting since it
- * was issued: its record (by jti) or its family revoked, its client disabled or deleted, or its
- * user no longer active. The same checks resolveAccessToken makes after the signature.
+ * After a JWT access token's signature: its record (by jti, absent for tokens that keep none),
+ * or undefined when the token stopped counting since it was issued: its record or family
+ * revoked, its client disabled or deleted, or its user no longer active.
  */
-export async function jwtAccessTokenRevoked(ports: ProtocolPorts, tenantId: string, t: { jti: string; subject: string; clientId: string }): Promise<boolean> {
+async function unrevokedJwt(ports: ProtocolPorts, tenantId: string, t: { jti: string; subject: string; clientId: string }): Promise<{ record: AccessRecord | undefined } | undefined> {
   const record = await ports.grants.findAccess(tenantId, t.jti);
-  if (record?.revoked) return true;
+  if (record?.revoked) return undefined;
   const familyId = record?.familyId ?? null;
-  return (await stillActive(ports, tenantId, { familyId, userToken: Boolean(familyId), subject: t.subject, clientId: t.clientId })) === undefined;
+  const active = await stillActive(ports, tenantId, { familyId, userToken: Boolean(familyId), subject: t.subject, clientId: t.clientId });
+  return active ? { record } : undefined;
+}
+
+/** Whether a JWT access token whose signature was already verified has been revoked since (the checks of resolveAccessToken). */
+export async function jwtAccessTokenRevoked(ports: ProtocolPorts, tenantId: string, t: { jti: string; subject: string; clientId: string }): Promise<boolean> {
+  return (await unrevokedJwt(ports, tenantId, t)) === undefined;
 }
 
 export async function resolveAccessToken(ports: ProtocolPorts, tenantId: string, issuer: string, token: string): Promise<ResolvedToken | undefined> {
@@ -66,15 +72,16 @@ export async function resolveAccessToken(ports: ProtocolPorts, tenantId: string,
       if (!jwk) return undefined;
       const p = await verifyJwt(token, publicKeyFromJwk(jwk), { issuer, typ: 'at+jwt', algorithms: [jwk.alg as SigningAlg] });
       if (typeof p.jti !== 'string' || typeof p.client_id !== 'string' || typeof p.sub !== 'string') return undefined;
-      const record = await ports.grants.findAccess(tenantId, p.jti);
-      if (record?.revoked) return undefined;
-      return stillActive(ports, tenantId, {
+      const live = await unrevokedJwt(ports, tenantId, { jti: p.jti, subject: p.sub, clientId: p.client_id });
+      if (!live) return undefined;
+      const { record } = live;
+      return {
         kind: 'access_token', id: p.jti, format: 'jwt', clientId: p.client_id, subject: p.sub,
         scopes: typeof p.scope === 'string' ? p.scope.split(' ').filter(Boolean) : [],
         audience: Array.isArray(p.aud) ? p.aud[0]! : String(p.aud), iat: p.iat ?? 0, exp: p.exp ?? 0,
         familyId: record?.familyId ?? null, userToken: Boolean(record?.familyId),
         userinfoRequest: (record?.claims as { userinfoRequest?: Record<string, unknown> } | null)?.userinfoRequest,
-      });
+      };
     } catch (err) {
       if (err instanceof JwtInvalid) return undefined;
       throw err;

@@ -25,6 +25,14 @@ describe('hosted sign-in: a code can be sent again', () => {
   afterAll(async () => s?.stop());
 
   const account = (tt = t) => `/t/${tt.slug}/account`;
+  const uniqueEmail = (name: string) => `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+
+  /** A new browser at the hosted sign-in of `tt` (returning to the account page); its first page. */
+  async function openLogin(tt = t) {
+    const b = new TestBrowser();
+    const start = await b.follow(`${tt.issuer}/login?return_to=${encodeURIComponent(account(tt))}`, s.publicUrl);
+    return { b, html: await start.res.text() };
+  }
 
   /** POSTs one step of the hosted form shown in `html`, following redirects; the next page. */
   async function step(b: TestBrowser, html: string, fields: Record<string, string>, tt = t) {
@@ -33,11 +41,10 @@ describe('hosted sign-in: a code can be sent again', () => {
   }
 
   it('password, then "Email me a code", then "Send a new code": only the newest code signs in', async () => {
-    const email = `katherine-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const email = uniqueEmail('katherine');
     await createUser(s, t, { email, password, emailVerified: true });
-    const b = new TestBrowser();
-    const start = await b.follow(`${t.issuer}/login?return_to=${encodeURIComponent(account())}`, s.publicUrl);
-    let page = await step(b, await start.res.text(), { step: 'password', email, password });
+    const { b, html } = await openLogin();
+    let page = await step(b, html, { step: 'password', email, password });
     expect(page.html).toContain('Two-step verification');
     expect(page.html).not.toContain('Send a new code');
 
@@ -62,11 +69,10 @@ describe('hosted sign-in: a code can be sent again', () => {
   });
 
   it('sending again is bounded by the per-destination limit: past it, the page says to wait and sends nothing', async () => {
-    const email = `dorothy-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const email = uniqueEmail('dorothy');
     await createUser(s, t, { email, password, emailVerified: true });
-    const b = new TestBrowser();
-    const start = await b.follow(`${t.issuer}/login?return_to=${encodeURIComponent(account())}`, s.publicUrl);
-    let page = await step(b, await start.res.text(), { step: 'password', email, password });
+    const { b, html } = await openLogin();
+    let page = await step(b, html, { step: 'password', email, password });
     const codes = new Set<string>();
     for (let i = 0; i < 5; i++) {
       page = await step(b, page.html, { step: i === 0 ? 'email_otp' : 'resend_code' });
@@ -79,12 +85,12 @@ describe('hosted sign-in: a code can be sent again', () => {
     const last = codeIn((await lastMail(s, t, email))?.subject);
     expect(codes.has(last), 'no sixth code was sent').toBe(true);
   });
+
   it('a first factor: the code page sends a new code to the address typed; an unknown address gets the same pages and no mail', async () => {
-    const email = `mae-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const email = uniqueEmail('mae');
     await createUser(s, first, { email, password });
-    const b = new TestBrowser();
-    const start = await b.follow(`${first.issuer}/login?return_to=${encodeURIComponent(account(first))}`, s.publicUrl);
-    let page = await step(b, await start.res.text(), { step: 'email_otp', email }, first);
+    const { b, html } = await openLogin(first);
+    let page = await step(b, html, { step: 'email_otp', email }, first);
     expect(page.html).toContain('Enter your code');
     expect(page.html).toContain('Send a new code');
     const old = codeIn((await lastMail(s, first, email))?.subject);
@@ -94,12 +100,11 @@ describe('hosted sign-in: a code can be sent again', () => {
     const done = await step(b, page.html, { step: 'verify_code', code: fresh }, first);
     expect(done.url).toBe(`${s.publicUrl}${account(first)}`);
 
-    const stranger = new TestBrowser();
-    const other = await stranger.follow(`${first.issuer}/login?return_to=${encodeURIComponent(account(first))}`, s.publicUrl);
-    const unknown = `nobody-${Math.random().toString(36).slice(2, 8)}@example.com`;
-    let p2 = await step(stranger, await other.res.text(), { step: 'email_otp', email: unknown }, first);
+    const stranger = await openLogin(first);
+    const unknown = uniqueEmail('nobody');
+    let p2 = await step(stranger.b, stranger.html, { step: 'email_otp', email: unknown }, first);
     expect(p2.html).toContain('Enter your code');
-    p2 = await step(stranger, p2.html, { step: 'resend_code' }, first);
+    p2 = await step(stranger.b, p2.html, { step: 'resend_code' }, first);
     expect(p2.status).toBe(200);
     expect(p2.html).toContain('Enter your code');
     expect(await lastMail(s, first, unknown)).toBeUndefined();
