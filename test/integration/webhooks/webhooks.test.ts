@@ -72,11 +72,11 @@ describe('webhooks: endpoints in the graph, signed deliveries by the worker', ()
     expect(() => new Webhook('whsec_' + Buffer.alloc(24, 1).toString('base64')).verify(msg!.body, msg!.headers as Record<string, string>)).toThrow();
     expect(msg!.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/=]+$/);
     expect(JSON.stringify(msg)).not.toContain(secret);
-    const log = await until(async () => {
-      const r = await gql(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { consecutiveFailures stats { deliveries succeeded failed successRate } deliveries(first: 5) { nodes { webhookId eventType status attemptCount lastStatusCode attempts { number trigger succeeded statusCode responseExcerpt error latencyMs } } } } } }`, { id: endpoint.id });
-      const n = r.data.node as { deliveries: { nodes: Array<{ status: string }> } };
-      return n.deliveries.nodes[0]?.status === 'SUCCEEDED' && n;
-    }, 'the delivery to be logged');
+    const read = async () => (await gql(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { consecutiveFailures stats { deliveries succeeded failed successRate } deliveries(first: 5) { nodes { webhookId eventType status attemptCount lastStatusCode attempts { number trigger succeeded statusCode responseExcerpt error latencyMs } } } } } }`, { id: endpoint.id })).data.node as { deliveries: { nodes: Array<{ status: string }> } };
+    await until(async () => (await read()).deliveries.nodes[0]?.status === 'SUCCEEDED', 'the delivery to be logged');
+    // Read again once it is logged: the fields of one response are separate statements, so the
+    // poll that saw SUCCEEDED may have read the stats just before the worker's commit.
+    const log = await read();
     expect(log).toMatchObject({ consecutiveFailures: 0, stats: { deliveries: 1, succeeded: 1, failed: 0, successRate: 1 } });
     const d = (log as unknown as { deliveries: { nodes: Array<Record<string, unknown> & { attempts: Array<Record<string, unknown>> }> } }).deliveries.nodes[0]!;
     expect(d).toMatchObject({ webhookId: msg!.headers['webhook-id'], eventType: 'Tenant.Updated', attemptCount: 1, lastStatusCode: 200 });
